@@ -1,0 +1,26 @@
+// The architecture layer's entry points, in the order kernel_boot() calls them.
+#pragma once
+
+#include <cstdint>
+
+#include <cairn/kernel/boot_info.h>
+
+namespace cairn::arch {
+
+// GDT, TSS (with separate stacks for faults that must be reported even when the
+// current stack is broken), IDT, CPU features and extended state. After this, CPU
+// exceptions produce a report instead of a triple fault.
+void early_init();
+
+// Builds and loads the final page tables: RAM identity-mapped read-write and NX, the
+// image's sections with their own permissions, page 0 and stack guard pages unmapped.
+void init_paging(const BootInfo& info);
+
+// Walks the frame-pointer chain from `rbp` and prints each return address with its
+// symbol. `rip` is printed first as frame #0.
+void print_backtrace(std::uintptr_t rip, std::uintptr_t rbp);
+
+// Loads the FS base for the boot thread's TLS block (the image's PT_TLS template).
+void init_boot_tls();
+
+}  // namespace cairn::arch

@@ -1,0 +1,99 @@
+/* Calls that Cairn does not implement yet fail with ENOSYS instead of failing to link
+ * or crashing. Every stub is weak: the component that implements a call for real
+ * (the VFS, the scheduler, the time library...) defines it strongly and wins.
+ * In debug builds (CONFIG_DEBUG) each stub warns once, naming the call. */
+#include <errno.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/times.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cairn/config.h>
+
+/* Stubs ignore their arguments by design. */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+
+void cairn_enosys_warn(const char* name);
+
+#ifdef CONFIG_DEBUG
+#define WARN_ONCE(name)                 \
+  do {                                  \
+    static int warned;                  \
+    if (!warned) {                      \
+      warned = 1;                       \
+      cairn_enosys_warn(name);          \
+    }                                   \
+  } while (0)
+#else
+#define WARN_ONCE(name) ((void)0)
+#endif
+
+#define ENOSYS_STUB(ret, name, params)  \
+  __attribute__((weak)) ret name params { \
+    WARN_ONCE(#name);                   \
+    errno = ENOSYS;                     \
+    return (ret)-1;                     \
+  }
+
+/* Called by newlib's own wrappers (open(), stat(), time(), clock(), system()...). */
+ENOSYS_STUB(int, _open, (const char* path, int flags, ...))
+ENOSYS_STUB(int, _link, (const char* old, const char* new_path))
+ENOSYS_STUB(int, _unlink, (const char* path))
+ENOSYS_STUB(int, _stat, (const char* path, struct stat* st))
+ENOSYS_STUB(clock_t, _times, (struct tms* buffer))
+ENOSYS_STUB(int, _gettimeofday, (struct timeval* tv, void* tz))
+ENOSYS_STUB(int, _fork, (void))
+ENOSYS_STUB(int, _execve, (const char* path, char* const argv[], char* const envp[]))
+ENOSYS_STUB(int, _wait, (int* status))
+
+/* POSIX calls newlib declares but leaves to the system. */
+ENOSYS_STUB(int, access, (const char* path, int mode))
+ENOSYS_STUB(int, chdir, (const char* path))
+ENOSYS_STUB(int, fchdir, (int fd))
+ENOSYS_STUB(int, chmod, (const char* path, mode_t mode))
+ENOSYS_STUB(int, fchmod, (int fd, mode_t mode))
+ENOSYS_STUB(int, chown, (const char* path, uid_t owner, gid_t group))
+ENOSYS_STUB(int, fchown, (int fd, uid_t owner, gid_t group))
+ENOSYS_STUB(int, lchown, (const char* path, uid_t owner, gid_t group))
+ENOSYS_STUB(int, dup, (int fd))
+ENOSYS_STUB(int, dup2, (int fd, int fd2))
+ENOSYS_STUB(int, fsync, (int fd))
+ENOSYS_STUB(int, fdatasync, (int fd))
+ENOSYS_STUB(int, ftruncate, (int fd, off_t length))
+ENOSYS_STUB(int, truncate, (const char* path, off_t length))
+ENOSYS_STUB(int, lstat, (const char* path, struct stat* st))
+ENOSYS_STUB(int, mkdir, (const char* path, mode_t mode))
+ENOSYS_STUB(int, rmdir, (const char* path))
+ENOSYS_STUB(int, pipe, (int fds[2]))
+ENOSYS_STUB(ssize_t, readlink, (const char* path, char* buffer, size_t size))
+ENOSYS_STUB(int, symlink, (const char* target, const char* path))
+ENOSYS_STUB(int, usleep, (useconds_t usec))
+ENOSYS_STUB(int, nanosleep, (const struct timespec* request, struct timespec* remaining))
+ENOSYS_STUB(int, clock_gettime, (clockid_t clock, struct timespec* ts))
+ENOSYS_STUB(int, clock_settime, (clockid_t clock, const struct timespec* ts))
+ENOSYS_STUB(int, clock_getres, (clockid_t clock, struct timespec* ts))
+ENOSYS_STUB(long, sysconf, (int name))
+
+/* getcwd reports failure with NULL, sleep with the unslept time. */
+__attribute__((weak)) char* getcwd(char* buffer, size_t size) {
+  (void)buffer;
+  (void)size;
+  WARN_ONCE("getcwd");
+  errno = ENOSYS;
+  return NULL;
+}
+
+__attribute__((weak)) unsigned sleep(unsigned seconds) {
+  WARN_ONCE("sleep");
+  errno = ENOSYS;
+  return seconds;
+}
+
+/* The application runs as root in its own machine. */
+__attribute__((weak)) uid_t getuid(void) { return 0; }
+__attribute__((weak)) uid_t geteuid(void) { return 0; }
+__attribute__((weak)) gid_t getgid(void) { return 0; }
+__attribute__((weak)) gid_t getegid(void) { return 0; }
+__attribute__((weak)) pid_t getppid(void) { return 0; }
