@@ -35,7 +35,11 @@ def read_symbols(image):
         score = (size > 0, kind.isupper())
         if address not in by_address or score > by_address[address][0]:
             by_address[address] = (score, size, name)
-    return sorted((a, s, n) for a, (_, s, n) in by_address.items())
+    # Keep what lies inside the loaded image: TLS symbols, for one, hold offsets into
+    # the TLS segment, not addresses, and would name address 0.
+    bounds = {n: a for a, (_, _, n) in by_address.items() if n in ("__image_start", "__image_end")}
+    low, high = bounds.get("__image_start", 0), bounds.get("__image_end", 1 << 64)
+    return sorted((a, s, n) for a, (_, s, n) in by_address.items() if low <= a < high)
 
 
 def build_table(symbols):

@@ -25,14 +25,22 @@ void shutdown(int status) {
   platform::power_off(status);
 }
 
-void crash_with_backtrace(std::uintptr_t rip, std::uintptr_t rbp) {
+namespace {
+
+[[noreturn]] void end_with_backtrace(std::uintptr_t rip, std::uintptr_t rbp, bool rip_is_return) {
   arch::disable_interrupts();
   if (crashing) crash_again();
   crashing = true;
-  arch::print_backtrace(rip, rbp);
+  arch::print_backtrace(rip, rbp, rip_is_return);
   kprintf("cairn: the image crashed; ending the VM with status %d\n", kCrashStatus);
   console_flush();
   platform::power_off(kCrashStatus);
+}
+
+}  // namespace
+
+void crash_with_backtrace(std::uintptr_t rip, std::uintptr_t rbp) {
+  end_with_backtrace(rip, rbp, false);
 }
 
 void panic(const char* fmt, ...) {
@@ -46,7 +54,7 @@ void panic(const char* fmt, ...) {
   kprintf("\n");
   // Start the backtrace at our caller: its return address and its saved frame pointer.
   auto* frame = static_cast<std::uintptr_t*>(__builtin_frame_address(0));
-  crash_with_backtrace(reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)), frame[0]);
+  end_with_backtrace(reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)), frame[0], true);
 }
 
 }  // namespace cairn

@@ -22,7 +22,7 @@ usage() {
     exit 2
 }
 
-tarball= out= cflags= jobs=1
+tarball='' out='' cflags='' jobs=1
 cflags_set=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -140,6 +140,9 @@ grep -q '^  x86_64-cairn-\*)$' "$host_cfg" || { echo "configure.host: patch did 
 # No nano variants. Not --enable-newlib-io-pos-args: in 3.3.0 its vfprintf
 # passes &ap for a va_list parameter, which is wrong where va_list is an
 # array type (x86_64), so %1$d-style arguments would read garbage.
+# Every target tool is named: a missing one would be looked up as
+# x86_64-cairn-elf-TOOL and fail quietly (without readelf, for instance,
+# configure decides there is no .init_array and __libc_init_array is empty).
 cd "$build"
 run "$src/configure" \
     --target=x86_64-cairn-elf \
@@ -163,9 +166,6 @@ run "$src/configure" \
     READELF_FOR_TARGET=readelf \
     STRIP_FOR_TARGET=strip \
     CFLAGS_FOR_TARGET="$cflags"
-# (Every target tool is named: a missing one would be looked up as
-# x86_64-cairn-elf-TOOL and fail quietly; without readelf, for instance,
-# configure decides there is no .init_array and __libc_init_array is empty.)
 # Only newlib: libgloss (board support, crt0) is not wanted, and the
 # documentation would need makeinfo.
 run make -j"$jobs" MAKEINFO=true all-target-newlib
@@ -187,7 +187,7 @@ rm -f "$stage/include/stdatomic.h"
 # was built with it, code compiled against these headers must agree, or it
 # would read _impure_ptr while the library uses __getreent(). Record it in
 # newlib.h so the headers carry the decision themselves.
-if [[ " $cflags " == *" -D__DYNAMIC_REENT__ "* ]]; then
+if [[ " $cflags " == *" -D__DYNAMIC_REENT__ "* || " $cflags " == *" -D__DYNAMIC_REENT__="* ]]; then
     hdr=$stage/include/newlib.h
     guard_end='#endif /* !__NEWLIB_H__ */'
     grep -qxF "$guard_end" "$hdr" || { echo "newlib.h: include guard not found" >>"$log"; fail; }

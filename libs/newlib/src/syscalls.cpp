@@ -63,10 +63,11 @@ int _kill(int pid, int sig) {
   if (pid != 1 && pid != 0 && pid != -1) return fail(ESRCH);
   if (sig == 0) return 0;
   if (sig == SIGABRT) cairn::panic("abort() called");
-  // The default action of every other signal a program can raise here is to end it;
-  // like a shell, report 128 + the signal number.
+  // The default action of every other signal a program can raise here is to end it.
+  // 128 + signal would not survive QEMU's exit device (statuses are 7 bits there), so
+  // it ends like any other abnormal termination.
   cairn::kprintf("cairn: terminated by signal %d\n", sig);
-  cairn::shutdown(128 + sig);
+  cairn::shutdown(cairn::kCrashStatus);
 }
 
 void* _sbrk(std::intptr_t increment) {

@@ -23,10 +23,10 @@ void print_frame(int index, std::uintptr_t address, std::uintptr_t lookup) {
 
 }  // namespace
 
-void print_backtrace(std::uintptr_t rip, std::uintptr_t rbp) {
+void print_backtrace(std::uintptr_t rip, std::uintptr_t rbp, bool rip_is_return_address) {
   constexpr int kMaxFrames = 32;
   kprintf("cairn: backtrace:\n");
-  print_frame(0, rip, rip);
+  print_frame(0, rip, rip_is_return_address ? rip - 1 : rip);
   for (int i = 1; i < kMaxFrames && rbp; ++i) {
     if (rbp % 8 || !is_mapped(rbp) || !is_mapped(rbp + 15)) break;
     auto* frame = reinterpret_cast<const std::uintptr_t*>(rbp);

@@ -18,13 +18,17 @@ void init_boot_tls() {
   std::size_t data = __tdata_end - __tdata_start;
   std::size_t size = data + reinterpret_cast<std::uintptr_t>(__tbss_size);
   std::size_t align = reinterpret_cast<std::uintptr_t>(__tls_align);
-  if (align < 16) align = 16;
+  if (align == 0) align = 1;
+  // The linker placed each variable at tp - offset + its offset in the segment, with
+  // offset rounded to the segment's own alignment: use exactly that.
   std::size_t offset = (size + align - 1) & ~(align - 1);
+  std::size_t tp_align = align < 16 ? 16 : align;
   constexpr std::size_t kControlBlock = 64;  // self pointer and room for ABI slots
-  std::size_t pages = (offset + kControlBlock + memory::kPageSize - 1) / memory::kPageSize;
-  Result<void*> block = memory::allocate_pages(pages);
+  std::size_t bytes = offset + tp_align + kControlBlock;
+  Result<void*> block = memory::allocate_pages((bytes + memory::kPageSize - 1) / memory::kPageSize);
   if (!block) panic("out of memory for the boot thread's TLS");
-  auto* tp = static_cast<char*>(block.value()) + offset;
+  auto base = reinterpret_cast<std::uintptr_t>(block.value());
+  auto* tp = reinterpret_cast<char*>((base + offset + tp_align - 1) & ~(tp_align - 1));
   std::memcpy(tp - offset, __tdata_start, data);  // the rest is zero (tbss)
   *reinterpret_cast<char**>(tp) = tp;
   wrmsr(kMsrFsBase, reinterpret_cast<std::uint64_t>(tp));

@@ -67,7 +67,16 @@ void explain_page_fault(std::uint64_t address, std::uint64_t error) {
   if (f.vector == 14) explain_page_fault(read_cr2(), f.error_code);
   kprintf("cairn: rip 0x%016lx", static_cast<unsigned long>(f.rip));
   print_symbol(f.rip);
-  kprintf("\ncairn: rsp 0x%016lx rbp 0x%016lx rflags 0x%08lx cs 0x%lx ss 0x%lx\n",
+  kprintf("\n");
+  // A jump or call to a bad address faults on the fetch before the callee sets up a
+  // frame: the caller is only visible as the return address on top of the stack.
+  if (f.vector == 14 && (f.error_code & kPfFetch) && is_mapped(f.rsp)) {
+    std::uint64_t caller = *reinterpret_cast<const std::uint64_t*>(f.rsp);
+    kprintf("cairn: called from 0x%016lx", static_cast<unsigned long>(caller));
+    print_symbol(caller - 1);
+    kprintf("\n");
+  }
+  kprintf("cairn: rsp 0x%016lx rbp 0x%016lx rflags 0x%08lx cs 0x%lx ss 0x%lx\n",
           static_cast<unsigned long>(f.rsp), static_cast<unsigned long>(f.rbp),
           static_cast<unsigned long>(f.rflags), static_cast<unsigned long>(f.cs),
           static_cast<unsigned long>(f.ss));

@@ -15,8 +15,9 @@ inline constexpr int kCrashStatus = 127;
 
 [[noreturn, gnu::format(printf, 1, 2)]] void panic(const char* fmt, ...);
 
-// Like panic(), for a report that the caller has already printed; prints a backtrace
-// starting at the given frame and powers off with kCrashStatus.
+// Like panic(), for a report that the caller has already printed: prints a backtrace
+// starting at the faulting instruction `rip` in the frame `rbp`, and powers off with
+// kCrashStatus.
 [[noreturn]] void crash_with_backtrace(std::uintptr_t rip, std::uintptr_t rbp);
 
 // Shorthand for "this must hold, else the kernel is broken".

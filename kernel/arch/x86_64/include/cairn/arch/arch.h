@@ -17,8 +17,9 @@ void early_init();
 void init_paging(const BootInfo& info);
 
 // Walks the frame-pointer chain from `rbp` and prints each return address with its
-// symbol. `rip` is printed first as frame #0.
-void print_backtrace(std::uintptr_t rip, std::uintptr_t rbp);
+// symbol. `rip` is printed first as frame #0; when it is itself a return address (a
+// panic, not a faulting instruction) it is looked up like the others.
+void print_backtrace(std::uintptr_t rip, std::uintptr_t rbp, bool rip_is_return_address);
 
 // Loads the FS base for the boot thread's TLS block (the image's PT_TLS template).
 void init_boot_tls();
