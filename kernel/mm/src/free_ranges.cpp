@@ -30,6 +30,11 @@ bool FreeRanges::add(std::uint64_t base, std::uint64_t end) {
 
 bool FreeRanges::remove(std::uint64_t base, std::uint64_t end) {
   if (base >= end) return true;
+  // Only cutting a hole strictly inside one range needs a new slot; refuse that up
+  // front when full, so a failed call changes nothing.
+  if (count_ == kCapacity)
+    for (std::size_t i = 0; i < count_; ++i)
+      if (ranges_[i].base < base && end < ranges_[i].end) return false;
   for (std::size_t i = 0; i < count_;) {
     Range r = ranges_[i];
     if (r.end <= base || r.base >= end) {

@@ -17,10 +17,11 @@ class FreeRanges {
  public:
   static constexpr std::size_t kCapacity = 64;
 
-  // Adds [base, end), merging with neighbours. Returns false when full.
+  // Adds [base, end), merging with neighbours. Returns false, changing nothing, when
+  // the range would need a new slot and the table is full.
   bool add(std::uint64_t base, std::uint64_t end);
-  // Removes [base, end) from whatever ranges it overlaps. Returns false when a split
-  // would exceed the capacity.
+  // Removes [base, end) from whatever ranges it overlaps. Returns false, changing
+  // nothing, when the split would need a slot and the table is full.
   bool remove(std::uint64_t base, std::uint64_t end);
   // The largest range ({0, 0} when empty).
   Range largest() const;

@@ -1,0 +1,55 @@
+# The front door. Everything happens in $(BUILD) (default: build/), one configuration
+# per build directory. See README.md.
+#
+#   make run                  build examples/hello and boot it under QEMU
+#   make test                 build everything and run every test
+#   make                      build everything
+#   make menuconfig | defconfig | olddefconfig | savedefconfig
+#   make deps                 install missing Debian packages
+#   make clean | distclean
+
+BUILD ?= build
+CONFIG ?=
+MACHINE ?= microvm
+JOBS ?= $(shell nproc)
+
+CMAKE_FLAGS := -G Ninja -Wno-dev --log-level=WARNING
+ifneq ($(CONFIG),)
+CMAKE_FLAGS += -DCAIRN_CONFIG="$(abspath $(CONFIG))"
+endif
+
+.PHONY: all deps configure run test menuconfig defconfig olddefconfig savedefconfig clean distclean
+
+all: configure
+	@echo "==> Building ($(BUILD)/; the first build also compiles newlib, about a minute)"
+	@cmake --build $(BUILD) -- --quiet
+
+deps:
+	@tools/install-deps
+
+configure: deps
+	@if [ ! -f $(BUILD)/build.ninja ]; then \
+	  echo "==> Configuring $(BUILD)/ (defaults$(if $(CONFIG), + $(CONFIG)))"; \
+	  cmake -S . -B $(BUILD) $(CMAKE_FLAGS); \
+	elif [ -n "$(CONFIG)" ]; then \
+	  cmake -S . -B $(BUILD) $(CMAKE_FLAGS); \
+	fi
+
+run: configure
+	@echo "==> Building examples/hello"
+	@cmake --build $(BUILD) --target hello -- --quiet
+	@echo "==> Booting examples/hello on QEMU ($(MACHINE))"
+	@tools/cairn run --machine $(MACHINE) $(BUILD)/examples/hello/hello
+
+test: all
+	@echo "==> Running the tests"
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --progress
+
+menuconfig defconfig olddefconfig savedefconfig: configure
+	@cmake --build $(BUILD) --target $@
+
+clean:
+	@if [ -f $(BUILD)/build.ninja ]; then cmake --build $(BUILD) --target clean; fi
+
+distclean:
+	rm -rf $(BUILD)
