@@ -26,6 +26,7 @@ execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
                 OUTPUT_VARIABLE CAIRN_GCC_INCLUDE_DIR OUTPUT_STRIP_TRAILING_WHITESPACE)
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-libgcc-file-name
                 OUTPUT_VARIABLE CAIRN_LIBGCC OUTPUT_STRIP_TRAILING_WHITESPACE)
+set(CAIRN_LIBGCC "${CAIRN_LIBGCC}" CACHE INTERNAL "libgcc for the image link")
 execute_process(COMMAND ${CMAKE_C_COMPILER} -dumpversion
                 OUTPUT_VARIABLE CAIRN_GCC_VERSION OUTPUT_STRIP_TRAILING_WHITESPACE)
 execute_process(COMMAND ${CMAKE_C_COMPILER} -dumpmachine

@@ -35,7 +35,8 @@ function(_cairn_newlib_setup)
   string(SHA256 key "${tarball_hash}|${script_hash}|${cflags}|${CMAKE_C_COMPILER}|${CAIRN_GCC_VERSION}")
   string(SUBSTRING "${key}" 0 16 key)
   set(dir "${CAIRN_CACHE_DIR}/newlib-${key}")
-  set(CAIRN_NEWLIB_DIR "${dir}" PARENT_SCOPE)
+  # Cached: the image link in the application's directory needs it too.
+  set(CAIRN_NEWLIB_DIR "${dir}" CACHE INTERNAL "newlib build for this configuration")
 
   cmake_host_system_information(RESULT jobs QUERY NUMBER_OF_LOGICAL_CORES)
   add_custom_command(
