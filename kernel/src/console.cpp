@@ -41,7 +41,9 @@ void console_flush() {
     if (c->flush) c->flush();
 }
 
-void vkprintf(const char* fmt, va_list args) { vformat(FormatSink{sink_write, nullptr}, fmt, args); }
+void vkprintf(const char* fmt, va_list args) {
+  vformat(FormatSink{sink_write, nullptr}, fmt, args);
+}
 
 void kprintf(const char* fmt, ...) {
   va_list args;

@@ -37,10 +37,18 @@ void* allocate_aligned(std::size_t size, std::align_val_t align) {
 
 void* operator new(std::size_t size) { return allocate(size); }
 void* operator new[](std::size_t size) { return allocate(size); }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return malloc(size ? size : 1); }
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept { return malloc(size ? size : 1); }
-void* operator new(std::size_t size, std::align_val_t align) { return allocate_aligned(size, align); }
-void* operator new[](std::size_t size, std::align_val_t align) { return allocate_aligned(size, align); }
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  return malloc(size ? size : 1);
+}
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+  return malloc(size ? size : 1);
+}
+void* operator new(std::size_t size, std::align_val_t align) {
+  return allocate_aligned(size, align);
+}
+void* operator new[](std::size_t size, std::align_val_t align) {
+  return allocate_aligned(size, align);
+}
 void* operator new(std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
   return memalign(static_cast<std::size_t>(align), size ? size : 1);
 }

@@ -32,8 +32,9 @@ SymbolInfo symbolize(std::uintptr_t address) {
   }
   const Symbol& s = symbols[lo];
   if (s.address > address) return {nullptr, 0};
-  std::uintptr_t end = s.size ? s.address + s.size
-                     : lo + 1 < h->count ? symbols[lo + 1].address : s.address;
+  std::uintptr_t end = s.size              ? s.address + s.size
+                       : lo + 1 < h->count ? symbols[lo + 1].address
+                                           : s.address;
   if (address >= end) return {nullptr, 0};
   return {reinterpret_cast<const char*>(h) + h->strings_offset + s.name_offset,
           address - s.address};

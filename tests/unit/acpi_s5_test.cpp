@@ -30,7 +30,8 @@ TEST(AcpiS5, ZeroOps) {
 
 // BytePrefix values, a root-prefixed name, and a two-byte PkgLength.
 TEST(AcpiS5, BytePrefixRootNameLongPkgLength) {
-  S5 r = parse({0x08, '\\', '_', 'S', '5', '_', 0x12, 0x40, 0x01, 0x04, 0x0a, 0x05, 0x0a, 0x07, 0x00, 0x00});
+  S5 r = parse(
+      {0x08, '\\', '_', 'S', '5', '_', 0x12, 0x40, 0x01, 0x04, 0x0a, 0x05, 0x0a, 0x07, 0x00, 0x00});
   ASSERT_TRUE(r.found);
   EXPECT_EQ(r.a, 5);
   EXPECT_EQ(r.b, 7);
@@ -45,7 +46,8 @@ TEST(AcpiS5, OneOpValue) {
 
 TEST(AcpiS5, IgnoresMentionsThatAreNotNameDefinitions) {
   // "_S5_" inside a method body (no NameOp before it) is skipped; the real one follows.
-  S5 r = parse({0x70, '_', 'S', '5', '_', 0x00, 0x08, '_', 'S', '5', '_', 0x12, 0x04, 0x02, 0x0a, 0x03, 0x00});
+  S5 r = parse({0x70, '_', 'S', '5', '_', 0x00, 0x08, '_', 'S', '5', '_', 0x12, 0x04, 0x02, 0x0a,
+                0x03, 0x00});
   ASSERT_TRUE(r.found);
   EXPECT_EQ(r.a, 3);
 }

@@ -12,7 +12,11 @@ namespace {
 
 constexpr std::uint16_t kCom1 = 0x3f8;
 enum Register : std::uint16_t {
-  kData = 0, kInterruptEnable = 1, kFifoControl = 2, kLineControl = 3, kModemControl = 4,
+  kData = 0,
+  kInterruptEnable = 1,
+  kFifoControl = 2,
+  kLineControl = 3,
+  kModemControl = 4,
   kLineStatus = 5,
 };
 constexpr std::uint8_t kDataReady = 1 << 0, kTransmitHoldingEmpty = 1 << 5,
@@ -20,7 +24,8 @@ constexpr std::uint8_t kDataReady = 1 << 0, kTransmitHoldingEmpty = 1 << 5,
 
 void put(char c) {
   // Bounded wait: a UART that never drains must not hang the image.
-  for (int spins = 0; spins < 100000 && !(arch::inb(kCom1 + kLineStatus) & kTransmitHoldingEmpty); ++spins)
+  for (int spins = 0; spins < 100000 && !(arch::inb(kCom1 + kLineStatus) & kTransmitHoldingEmpty);
+       ++spins)
     arch::pause();
   arch::outb(kCom1 + kData, static_cast<std::uint8_t>(c));
 }
@@ -40,7 +45,8 @@ std::size_t poll_read(char* buffer, std::size_t length) {
 }
 
 void flush() {
-  for (int spins = 0; spins < 100000 && !(arch::inb(kCom1 + kLineStatus) & kTransmitterEmpty); ++spins)
+  for (int spins = 0; spins < 100000 && !(arch::inb(kCom1 + kLineStatus) & kTransmitterEmpty);
+       ++spins)
     arch::pause();
 }
 
@@ -53,9 +59,9 @@ void init_uart8250() {
   arch::outb(kCom1 + kLineControl, 0x80);  // divisor latch
   arch::outb(kCom1 + kData, 0x01);         // 115200 baud
   arch::outb(kCom1 + kInterruptEnable, 0x00);
-  arch::outb(kCom1 + kLineControl, 0x03);  // 8N1
-  arch::outb(kCom1 + kFifoControl, 0xc7);  // FIFOs on, cleared, 14-byte threshold
-  arch::outb(kCom1 + kModemControl, 0x03); // DTR, RTS
+  arch::outb(kCom1 + kLineControl, 0x03);   // 8N1
+  arch::outb(kCom1 + kFifoControl, 0xc7);   // FIFOs on, cleared, 14-byte threshold
+  arch::outb(kCom1 + kModemControl, 0x03);  // DTR, RTS
   console_register(uart);
 }
 CAIRN_INITCALL(console, init_uart8250);

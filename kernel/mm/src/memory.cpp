@@ -32,9 +32,11 @@ void init(const BootInfo& info) {
     free_ranges.add(page_up(r.base), page_down(r.end()));
   }
   free_ranges.remove(0, kLowMemoryEnd);
-  free_ranges.remove(page_down(reinterpret_cast<std::uint64_t>(__image_start)), page_up(ksyms_end()));
+  free_ranges.remove(page_down(reinterpret_cast<std::uint64_t>(__image_start)),
+                     page_up(ksyms_end()));
   free_ranges.remove(page_down(info.reserved_base), page_up(info.reserved_end));
-  for (const BootModule& m : info.boot_modules()) free_ranges.remove(page_down(m.base), page_up(m.base + m.size));
+  for (const BootModule& m : info.boot_modules())
+    free_ranges.remove(page_down(m.base), page_up(m.base + m.size));
 
   Range arena = free_ranges.largest();
   heap_base = heap_break = arena.base;

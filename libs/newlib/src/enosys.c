@@ -18,23 +18,23 @@
 void cairn_enosys_warn(const char* name);
 
 #ifdef CONFIG_DEBUG
-#define WARN_ONCE(name)                 \
-  do {                                  \
-    static int warned;                  \
-    if (!warned) {                      \
-      warned = 1;                       \
-      cairn_enosys_warn(name);          \
-    }                                   \
+#define WARN_ONCE(name)        \
+  do {                         \
+    static int warned;         \
+    if (!warned) {             \
+      warned = 1;              \
+      cairn_enosys_warn(name); \
+    }                          \
   } while (0)
 #else
 #define WARN_ONCE(name) ((void)0)
 #endif
 
-#define ENOSYS_STUB(ret, name, params)  \
+#define ENOSYS_STUB(ret, name, params)    \
   __attribute__((weak)) ret name params { \
-    WARN_ONCE(#name);                   \
-    errno = ENOSYS;                     \
-    return (ret)-1;                     \
+    WARN_ONCE(#name);                     \
+    errno = ENOSYS;                       \
+    return (ret)-1;                       \
   }
 
 /* Called by newlib's own wrappers (open(), stat(), time(), clock(), system()...). */
@@ -42,8 +42,8 @@ ENOSYS_STUB(int, _open, (const char* path, int flags, ...))
 ENOSYS_STUB(int, _link, (const char* old, const char* new_path))
 ENOSYS_STUB(int, _unlink, (const char* path))
 ENOSYS_STUB(int, _stat, (const char* path, struct stat* st))
-ENOSYS_STUB(clock_t, _times, (struct tms* buffer))
-ENOSYS_STUB(int, _gettimeofday, (struct timeval* tv, void* tz))
+ENOSYS_STUB(clock_t, _times, (struct tms * buffer))
+ENOSYS_STUB(int, _gettimeofday, (struct timeval * tv, void* tz))
 ENOSYS_STUB(int, _fork, (void))
 ENOSYS_STUB(int, _execve, (const char* path, char* const argv[], char* const envp[]))
 ENOSYS_STUB(int, _wait, (int* status))

@@ -2,10 +2,10 @@
 // _write()) end here. Files 0-2 are the console; everything else fails with EBADF
 // until the VFS ([M6]) owns the file-descriptor table.
 #include <errno.h>
+#include <reent.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <reent.h>
 
 #include <cstdint>
 #include <cstring>
@@ -86,7 +86,9 @@ void* _sbrk(std::intptr_t increment) {
 
 // newlib's per-thread state (built with __DYNAMIC_REENT__). One thread for now; the
 // scheduler ([M4]) gives each thread its own.
-struct _reent* __getreent() { return _impure_ptr; }
+struct _reent* __getreent() {
+  return _impure_ptr;
+}
 
 }  // extern "C"
 

@@ -74,7 +74,8 @@ const SdtHeader* find_fadt(const Rsdp* rsdp) {
   std::uint32_t count = (root->length - sizeof(SdtHeader)) / entry_size;
   for (std::uint32_t i = 0; i < count; ++i) {
     std::uint64_t address = 0;
-    std::memcpy(&address, reinterpret_cast<const std::uint8_t*>(root + 1) + i * entry_size, entry_size);
+    std::memcpy(&address, reinterpret_cast<const std::uint8_t*>(root + 1) + i * entry_size,
+                entry_size);
     const SdtHeader* t = table_at(address);
     if (t && std::memcmp(t->signature, "FACP", 4) == 0) return t;
   }
@@ -111,7 +112,7 @@ bool parse_s5(const std::uint8_t* aml, std::uint32_t length, std::uint8_t* slp_t
     if (q >= end) return false;
     q += 1 + (*q >> 6);  // PkgLength: lead byte plus 0-3 more bytes
     if (q >= end) return false;
-    ++q;                 // NumElements
+    ++q;  // NumElements
     return read_small_integer(q, end, slp_typ_a) && read_small_integer(q, end, slp_typ_b);
   }
   return false;

@@ -49,9 +49,11 @@ void power_off(int status) {
       else
         *reinterpret_cast<volatile std::uint8_t*>(acpi.sleep_control) = value;
     } else {
-      arch::outw(acpi.pm1a_control, static_cast<std::uint16_t>((acpi.slp_typ_a & 7) << 10) | kSlpEnFixed);
+      arch::outw(acpi.pm1a_control,
+                 static_cast<std::uint16_t>((acpi.slp_typ_a & 7) << 10) | kSlpEnFixed);
       if (acpi.pm1b_control)
-        arch::outw(acpi.pm1b_control, static_cast<std::uint16_t>((acpi.slp_typ_b & 7) << 10) | kSlpEnFixed);
+        arch::outw(acpi.pm1b_control,
+                   static_cast<std::uint16_t>((acpi.slp_typ_b & 7) << 10) | kSlpEnFixed);
     }
   }
   triple_fault();

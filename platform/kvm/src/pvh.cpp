@@ -59,11 +59,16 @@ void copy_string(char* out, std::size_t capacity, std::uint64_t paddr) {
 
 MemoryKind kind_of(std::uint32_t e820_type) {
   switch (e820_type) {
-    case 1: return MemoryKind::kRam;
-    case 3: return MemoryKind::kAcpiReclaimable;
-    case 4: return MemoryKind::kAcpiNvs;
-    case 5: return MemoryKind::kUnusable;
-    default: return MemoryKind::kReserved;
+    case 1:
+      return MemoryKind::kRam;
+    case 3:
+      return MemoryKind::kAcpiReclaimable;
+    case 4:
+      return MemoryKind::kAcpiNvs;
+    case 5:
+      return MemoryKind::kUnusable;
+    default:
+      return MemoryKind::kReserved;
   }
 }
 
@@ -93,7 +98,8 @@ void parse(const StartInfo& si, BootInfo& info) {
     info.regions[info.region_count++] = {map[i].addr, map[i].size, kind_of(map[i].type)};
 
   auto* mods = reinterpret_cast<const ModlistEntry*>(si.modlist_paddr);
-  for (std::uint32_t i = 0; si.modlist_paddr && i < si.nr_modules && i < BootInfo::kMaxModules; ++i) {
+  for (std::uint32_t i = 0; si.modlist_paddr && i < si.nr_modules && i < BootInfo::kMaxModules;
+       ++i) {
     copy_string(module_cmdlines[i], sizeof module_cmdlines[i], mods[i].cmdline_paddr);
     info.modules[info.module_count++] = {mods[i].paddr, mods[i].size, module_cmdlines[i]};
   }

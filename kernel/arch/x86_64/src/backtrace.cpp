@@ -15,8 +15,8 @@ namespace {
 void print_frame(int index, std::uintptr_t address, std::uintptr_t lookup) {
   SymbolInfo s = symbolize(lookup);
   if (s.name)
-    kprintf("cairn:   #%-2d 0x%016lx %s+0x%lx\n", index, static_cast<unsigned long>(address), s.name,
-            static_cast<unsigned long>(s.offset + (address - lookup)));
+    kprintf("cairn:   #%-2d 0x%016lx %s+0x%lx\n", index, static_cast<unsigned long>(address),
+            s.name, static_cast<unsigned long>(s.offset + (address - lookup)));
   else
     kprintf("cairn:   #%-2d 0x%016lx ?\n", index, static_cast<unsigned long>(address));
 }

@@ -9,7 +9,8 @@ namespace {
 CpuFeatures features;
 
 constexpr std::uint64_t kXcr0X87 = 1 << 0, kXcr0Sse = 1 << 1, kXcr0Avx = 1 << 2;
-constexpr std::uint64_t kXcr0Avx512 = (1 << 5) | (1 << 6) | (1 << 7);  // opmask, ZMM_Hi256, Hi16_ZMM
+constexpr std::uint64_t kXcr0Avx512 =
+    (1 << 5) | (1 << 6) | (1 << 7);  // opmask, ZMM_Hi256, Hi16_ZMM
 
 }  // namespace
 

@@ -50,7 +50,8 @@ constinit std::uint64_t gdt[5] = {
     0,
     0x00af9b000000ffff,  // 0x08: 64-bit code, ring 0 (accessed bit preset)
     0x00cf93000000ffff,  // 0x10: data, ring 0
-    0, 0,                // 0x18: TSS (16 bytes), filled in at boot
+    0,
+    0,  // 0x18: TSS (16 bytes), filled in at boot
 };
 constinit Tss tss = {};
 constinit IdtEntry idt[256] = {};

@@ -32,7 +32,7 @@ struct GuardPage {
 GuardPage guard_pages[16];
 int guard_page_count;
 
-Entry* root;  // the PML4
+Entry* root;   // the PML4
 Entry nx_bit;  // kNoExecute when the CPU has NX, else 0 (the bit is reserved then)
 
 constexpr std::uint64_t entry_span(int level) { return 1ull << (12 + 9 * (level - 1)); }

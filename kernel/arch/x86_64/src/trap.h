@@ -14,7 +14,13 @@ static_assert(sizeof(TrapFrame) == 22 * 8);
 
 // Interrupt stack table slots (TSS.IST1..): faults that must be reported even when
 // the stack they happened on is unusable (overflowed into its guard page).
-enum IstSlot : std::uint8_t { kIstNone = 0, kIstDoubleFault = 1, kIstNmi = 2, kIstMachineCheck = 3, kIstPageFault = 4 };
+enum IstSlot : std::uint8_t {
+  kIstNone = 0,
+  kIstDoubleFault = 1,
+  kIstNmi = 2,
+  kIstMachineCheck = 3,
+  kIstPageFault = 4
+};
 
 void register_guard_page(std::uintptr_t address, const char* owner);
 // Returns a description ("boot stack", "double-fault stack", ...) when `address` is

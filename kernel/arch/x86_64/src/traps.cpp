@@ -13,16 +13,38 @@
 namespace cairn::arch {
 namespace {
 
-constexpr const char* kExceptionNames[32] = {
-    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-    "#BR bound range exceeded", "#UD invalid opcode", "#NM device not available",
-    "#DF double fault", "coprocessor segment overrun", "#TS invalid TSS",
-    "#NP segment not present", "#SS stack-segment fault", "#GP general protection fault",
-    "#PF page fault", "reserved (15)", "#MF x87 floating-point error", "#AC alignment check",
-    "#MC machine check", "#XM SIMD floating-point exception", "#VE virtualization exception",
-    "#CP control protection", "reserved (22)", "reserved (23)", "reserved (24)",
-    "reserved (25)", "reserved (26)", "reserved (27)", "#HV hypervisor injection",
-    "#VC VMM communication", "#SX security exception", "reserved (31)"};
+constexpr const char* kExceptionNames[32] = {"#DE divide error",
+                                             "#DB debug",
+                                             "NMI",
+                                             "#BP breakpoint",
+                                             "#OF overflow",
+                                             "#BR bound range exceeded",
+                                             "#UD invalid opcode",
+                                             "#NM device not available",
+                                             "#DF double fault",
+                                             "coprocessor segment overrun",
+                                             "#TS invalid TSS",
+                                             "#NP segment not present",
+                                             "#SS stack-segment fault",
+                                             "#GP general protection fault",
+                                             "#PF page fault",
+                                             "reserved (15)",
+                                             "#MF x87 floating-point error",
+                                             "#AC alignment check",
+                                             "#MC machine check",
+                                             "#XM SIMD floating-point exception",
+                                             "#VE virtualization exception",
+                                             "#CP control protection",
+                                             "reserved (22)",
+                                             "reserved (23)",
+                                             "reserved (24)",
+                                             "reserved (25)",
+                                             "reserved (26)",
+                                             "reserved (27)",
+                                             "#HV hypervisor injection",
+                                             "#VC VMM communication",
+                                             "#SX security exception",
+                                             "reserved (31)"};
 
 constexpr std::uint64_t kPfPresent = 1 << 0, kPfWrite = 1 << 1, kPfUser = 1 << 2,
                         kPfReserved = 1 << 3, kPfFetch = 1 << 4;
@@ -62,8 +84,9 @@ void explain_page_fault(std::uint64_t address, std::uint64_t error) {
 }
 
 [[noreturn]] void report_exception(const TrapFrame& f) {
-  kprintf("\ncairn: CPU exception %lu (%s), error code 0x%lx\n", static_cast<unsigned long>(f.vector),
-          kExceptionNames[f.vector], static_cast<unsigned long>(f.error_code));
+  kprintf("\ncairn: CPU exception %lu (%s), error code 0x%lx\n",
+          static_cast<unsigned long>(f.vector), kExceptionNames[f.vector],
+          static_cast<unsigned long>(f.error_code));
   if (f.vector == 14) explain_page_fault(read_cr2(), f.error_code);
   kprintf("cairn: rip 0x%016lx", static_cast<unsigned long>(f.rip));
   print_symbol(f.rip);
@@ -80,8 +103,8 @@ void explain_page_fault(std::uint64_t address, std::uint64_t error) {
           static_cast<unsigned long>(f.rsp), static_cast<unsigned long>(f.rbp),
           static_cast<unsigned long>(f.rflags), static_cast<unsigned long>(f.cs),
           static_cast<unsigned long>(f.ss));
-  const std::uint64_t regs[] = {f.rax, f.rbx, f.rcx, f.rdx, f.rsi, f.rdi, f.r8, f.r9,
-                                f.r10, f.r11, f.r12, f.r13, f.r14, f.r15};
+  const std::uint64_t regs[] = {f.rax, f.rbx, f.rcx, f.rdx, f.rsi, f.rdi, f.r8,
+                                f.r9,  f.r10, f.r11, f.r12, f.r13, f.r14, f.r15};
   const char* const names[] = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8 ",
                                "r9 ", "r10", "r11", "r12", "r13", "r14", "r15"};
   for (int i = 0; i < 14; i += 2)

@@ -29,14 +29,14 @@ struct BootInfo {
   static constexpr std::size_t kMaxRegions = 64;
   static constexpr std::size_t kMaxModules = 8;
 
-  const char* protocol = "";      // "pvh"
-  const char* error = nullptr;    // set when the boot data is unusable; the kernel panics
+  const char* protocol = "";    // "pvh"
+  const char* error = nullptr;  // set when the boot data is unusable; the kernel panics
   const char* cmdline = "";
   MemoryRegion regions[kMaxRegions] = {};
   std::size_t region_count = 0;
   BootModule modules[kMaxModules] = {};
   std::size_t module_count = 0;
-  std::uint64_t rsdp = 0;         // physical address of the ACPI RSDP, 0 if not given
+  std::uint64_t rsdp = 0;           // physical address of the ACPI RSDP, 0 if not given
   std::uint64_t reserved_base = 0;  // boot structures (start info, tables) to keep
   std::uint64_t reserved_end = 0;
 

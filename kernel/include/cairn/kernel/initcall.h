@@ -33,10 +33,12 @@ void run_initcalls(int last_level);
 #define CAIRN_INITCALL_CAT_(a, b) a##b
 #define CAIRN_INITCALL_CAT(a, b) CAIRN_INITCALL_CAT_(a, b)
 
-#define CAIRN_INITCALL(level, function)                                                  \
-  [[gnu::used, gnu::aligned(8), gnu::section(CAIRN_INITCALL_SECTION(CAIRN_INITCALL_LEVEL_##level))]] \
-  static const ::cairn::Initcall CAIRN_INITCALL_CAT(cairn_initcall_, function) = {     \
-      CAIRN_INITCALL_LEVEL_##level, function, #function}
+#define CAIRN_INITCALL(level, function)                                                        \
+  [[gnu::used, gnu::aligned(8),                                                                \
+    gnu::section(                                                                              \
+        CAIRN_INITCALL_SECTION(CAIRN_INITCALL_LEVEL_##level))]] static const ::cairn::Initcall \
+  CAIRN_INITCALL_CAT(cairn_initcall_, function) = {CAIRN_INITCALL_LEVEL_##level, function,     \
+                                                   #function}
 
 // Table entries are placed back to back by the linker and walked as an array; GCC
 // would otherwise align 24-byte objects to 16 and leave gaps (hence aligned(8)).

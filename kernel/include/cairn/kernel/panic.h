@@ -21,7 +21,7 @@ inline constexpr int kCrashStatus = 127;
 [[noreturn]] void crash_with_backtrace(std::uintptr_t rip, std::uintptr_t rbp);
 
 // Shorthand for "this must hold, else the kernel is broken".
-#define CAIRN_ASSERT(cond)                                                              \
+#define CAIRN_ASSERT(cond) \
   ((cond) ? (void)0 : ::cairn::panic("assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__))
 
 }  // namespace cairn

@@ -18,6 +18,7 @@ struct KernelParam {
 
 }  // namespace cairn
 
-#define CAIRN_PARAM(identifier, option_name, setter, help_text)                          \
-  [[gnu::used, gnu::aligned(8), gnu::section(".cairn.param")]] static const ::cairn::KernelParam \
-      cairn_param_##identifier = {option_name, setter, help_text}
+#define CAIRN_PARAM(identifier, option_name, setter, help_text)                                   \
+  [[gnu::used, gnu::aligned(8),                                                                   \
+    gnu::section(".cairn.param")]] static const ::cairn::KernelParam cairn_param_##identifier = { \
+      option_name, setter, help_text}

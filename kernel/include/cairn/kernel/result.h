@@ -15,7 +15,7 @@ namespace cairn {
 class Error {
  public:
   constexpr Error(int code, const char* message) : code_(code), message_(message) {}
-  constexpr int code() const { return code_; }            // an errno value (ENOMEM, EINVAL, ...)
+  constexpr int code() const { return code_; }  // an errno value (ENOMEM, EINVAL, ...)
   constexpr const char* message() const { return message_; }  // static text, never null
 
  private:
@@ -30,10 +30,16 @@ class [[nodiscard]] Result {
   Result(T&& value) : ok_(true) { new (&value_) T(std::move(value)); }
   Result(Error error) : ok_(false), error_(error) {}
   Result(const Result& other) : ok_(other.ok_) {
-    if (ok_) new (&value_) T(other.value_); else error_ = other.error_;
+    if (ok_)
+      new (&value_) T(other.value_);
+    else
+      error_ = other.error_;
   }
   Result(Result&& other) : ok_(other.ok_) {
-    if (ok_) new (&value_) T(std::move(other.value_)); else error_ = other.error_;
+    if (ok_)
+      new (&value_) T(std::move(other.value_));
+    else
+      error_ = other.error_;
   }
   Result& operator=(const Result&) = delete;
   ~Result() {
@@ -72,9 +78,9 @@ class [[nodiscard]] Result<void> {
 }  // namespace cairn
 
 // Evaluates a Result; returns its error from the enclosing function, or yields its value.
-#define TRY(expr)                                       \
-  ({                                                    \
-    auto _cairn_try_result = (expr);                    \
+#define TRY(expr)                                                  \
+  ({                                                               \
+    auto _cairn_try_result = (expr);                               \
     if (!_cairn_try_result.ok()) return _cairn_try_result.error(); \
-    std::move(_cairn_try_result).value();               \
+    std::move(_cairn_try_result).value();                          \
   })

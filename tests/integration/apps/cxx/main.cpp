@@ -24,7 +24,6 @@ Order second("second");
 
 thread_local int tls_value = 41;
 
-
 }  // namespace
 
 struct Base;
@@ -50,15 +49,17 @@ int main(int argc, char** argv) {
     return 0;
   }
   Line* lines = new Line[3];
-  std::printf("aligned new[]: %s\n", reinterpret_cast<std::uintptr_t>(lines) % 64 == 0 ? "ok" : "MISALIGNED");
+  std::printf("aligned new[]: %s\n",
+              reinterpret_cast<std::uintptr_t>(lines) % 64 == 0 ? "ok" : "MISALIGNED");
   delete[] lines;
   Line* one = new Line;
-  std::printf("aligned new: %s\n", reinterpret_cast<std::uintptr_t>(one) % 64 == 0 ? "ok" : "MISALIGNED");
+  std::printf("aligned new: %s\n",
+              reinterpret_cast<std::uintptr_t>(one) % 64 == 0 ? "ok" : "MISALIGNED");
   delete one;
   int* n = new (std::nothrow) int(5);
   std::printf("nothrow new: %d\n", n ? *n : -1);
   delete n;
-  void* huge = ::operator new(std::size_t{1} << 40, std::nothrow);
+  void* huge = ::operator new (std::size_t{1} << 40, std::nothrow);
   std::printf("nothrow new of 1 TiB: %s\n", huge ? "non-null" : "null");
   static Order local("function-local");
   std::printf("thread_local: %d\n", ++tls_value);

@@ -55,8 +55,8 @@ int main(int argc, char** argv) {
     struct stat st;
     int tty = isatty(1);
     int fstat_result = fstat(1, &st);
-    printf("isatty(1)=%d fstat(1)=%d chr=%d getpid=%d\n", tty, fstat_result,
-           S_ISCHR(st.st_mode), (int)getpid());
+    printf("isatty(1)=%d fstat(1)=%d chr=%d getpid=%d\n", tty, fstat_result, S_ISCHR(st.st_mode),
+           (int)getpid());
     errno = 0;
     int r = chdir("/");
     printf("chdir=%d errno=%s\n", r, errno == ENOSYS ? "ENOSYS" : strerror(errno));

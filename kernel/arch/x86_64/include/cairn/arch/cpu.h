@@ -30,7 +30,8 @@ struct CpuidResult {
 };
 inline CpuidResult cpuid(std::uint32_t leaf, std::uint32_t subleaf = 0) {
   CpuidResult r;
-  asm volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+  asm volatile("cpuid"
+               : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
                : "a"(leaf), "c"(subleaf));
   return r;
 }
@@ -50,13 +51,15 @@ inline std::uint64_t rdtsc() {
   return (std::uint64_t{hi} << 32) | lo;
 }
 
-#define CAIRN_DEFINE_CR(n)                                                     \
-  inline std::uint64_t read_cr##n() {                                          \
-    std::uint64_t v;                                                           \
-    asm volatile("mov %%cr" #n ", %0" : "=r"(v));                              \
-    return v;                                                                  \
-  }                                                                            \
-  inline void write_cr##n(std::uint64_t v) { asm volatile("mov %0, %%cr" #n : : "r"(v) : "memory"); }
+#define CAIRN_DEFINE_CR(n)                                 \
+  inline std::uint64_t read_cr##n() {                      \
+    std::uint64_t v;                                       \
+    asm volatile("mov %%cr" #n ", %0" : "=r"(v));          \
+    return v;                                              \
+  }                                                        \
+  inline void write_cr##n(std::uint64_t v) {               \
+    asm volatile("mov %0, %%cr" #n : : "r"(v) : "memory"); \
+  }
 CAIRN_DEFINE_CR(0)
 CAIRN_DEFINE_CR(2)
 CAIRN_DEFINE_CR(3)

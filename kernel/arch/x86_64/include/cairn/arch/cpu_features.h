@@ -9,8 +9,8 @@ namespace cairn::arch {
 
 struct CpuFeatures {
   char vendor[13];
-  bool nx;              // no-execute pages
-  bool page_1g;         // 1 GiB pages
+  bool nx;       // no-execute pages
+  bool page_1g;  // 1 GiB pages
   bool xsave;
   bool avx;
   bool avx512;
@@ -19,8 +19,8 @@ struct CpuFeatures {
   bool rdseed;
   bool invariant_tsc;
   bool hypervisor;
-  std::uint64_t xcr0;          // the extended state enabled (0 without XSAVE)
-  std::uint32_t xsave_bytes;   // size of the XSAVE area for xcr0 (512 with FXSAVE)
+  std::uint64_t xcr0;         // the extended state enabled (0 without XSAVE)
+  std::uint32_t xsave_bytes;  // size of the XSAVE area for xcr0 (512 with FXSAVE)
   std::uint8_t physical_address_bits;
 };
 
