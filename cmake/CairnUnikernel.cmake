@@ -96,7 +96,9 @@ function(cairn_add_unikernel name)
   set(ld_script ${CAIRN_ROOT}/kernel/arch/x86_64/image.ld)
   target_link_options(${name} PRIVATE
     -nostdlib -static -no-pie -Wl,--gc-sections -Wl,-T,${ld_script}
-    -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none)
+    -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none
+    # The link map tells `cairn size` what each library contributes.
+    -Wl,-Map=$<TARGET_FILE:${name}>.map)
   # -nostdlib links every language alike; the C driver avoids needing C++ in the app.
   set_target_properties(${name} PROPERTIES LINK_DEPENDS ${ld_script} LINKER_LANGUAGE C)
   add_dependencies(${name} cairn_newlib_build)
