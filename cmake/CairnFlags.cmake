@@ -9,7 +9,8 @@
 #
 # The stack protector is a Kconfig option (CONFIG_STACK_PROTECTOR_*); it uses a global
 # canary (__stack_chk_guard) because there is no %fs-based TLS block at boot.
-include_guard(GLOBAL)
+# No include guard: this file only computes variables, and every directory scope that
+# includes it (the Cairn tree may be added twice by an application) needs them.
 
 set(CAIRN_IMAGE_ABI_FLAGS
     -m64 -mno-red-zone -fno-pic -fno-pie -ffunction-sections -fdata-sections

@@ -28,7 +28,12 @@ function(_cairn_define_flag_targets)
     "SHELL:-isystem ${CAIRN_GCC_INCLUDE_DIR}"
     $<$<NOT:$<CONFIG:Debug>>:-O2> -g)
   target_include_directories(cairn_image_base INTERFACE ${CAIRN_CONFIG_INCLUDE_DIR})
-  target_compile_features(cairn_image_base INTERFACE c_std_11 cxx_std_20)
+  # C11 and C++20 unless a target asks for another standard. Flags, not compile
+  # features: a C-only application that never enables C++ must still be able to use
+  # these targets.
+  target_compile_options(cairn_image_base INTERFACE
+    "$<$<AND:$<COMPILE_LANGUAGE:C>,$<NOT:$<BOOL:$<TARGET_PROPERTY:C_STANDARD>>>>:-std=gnu11>"
+    "$<$<AND:${cxx},$<NOT:$<BOOL:$<TARGET_PROPERTY:CXX_STANDARD>>>>:-std=gnu++20>")
 
   add_library(cairn_kernel_flags INTERFACE)
   target_link_libraries(cairn_kernel_flags INTERFACE cairn_image_base)

@@ -3,6 +3,7 @@
 // report can never turn into a hang.
 #include <cairn/arch/arch.h>
 #include <cairn/arch/cpu.h>
+#include <cairn/kernel/boot_time.h>
 #include <cairn/kernel/console.h>
 #include <cairn/kernel/panic.h>
 #include <cairn/kernel/platform.h>
@@ -21,6 +22,7 @@ volatile bool crashing;
 
 void shutdown(int status) {
   arch::disable_interrupts();
+  boot_time_report();
   console_flush();
   platform::power_off(status);
 }

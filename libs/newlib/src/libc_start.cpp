@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include <cairn/kernel/app.h>
+#include <cairn/kernel/boot_time.h>
 
 extern "C" {
 int main(int argc, char** argv);
@@ -23,5 +24,8 @@ extern "C" void cairn_libc_start(int argc, char** argv) {
   // Registered first, so it runs last: after the handlers constructors register.
   atexit(run_fini_array);
   for (auto* f = __init_array_start; f != __init_array_end; ++f) (*f)();
-  exit(main(argc, argv));
+  cairn::boot_time_mark_main_start();
+  int status = main(argc, argv);
+  cairn::boot_time_mark_main_end();
+  exit(status);
 }
