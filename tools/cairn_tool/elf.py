@@ -35,6 +35,12 @@ class ElfImage:
     def __init__(self, path):
         with open(path, "rb") as f:
             data = f.read()
+        try:
+            self._parse(path, data)
+        except (struct.error, IndexError):
+            raise CairnError(f"truncated or corrupt ELF image: {path}") from None
+
+    def _parse(self, path, data):
         magic, elf_class, encoding = _IDENT.unpack_from(data, 0)
         if magic != b"\x7fELF":
             raise CairnError(f"not an ELF image: {path}")

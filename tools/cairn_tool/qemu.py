@@ -1,0 +1,127 @@
+"""The QEMU command line for a Cairn image: machine, accelerator, console, the exit
+device, and virtio devices on the transport the machine has (virtio-mmio on microvm,
+virtio-pci on q35 and pc)."""
+import collections
+import dataclasses
+import os
+import shlex
+import shutil
+import typing
+
+from . import CairnError
+
+MACHINES = ("microvm", "q35", "pc")
+# The guest writes its status N to port 0xf4; QEMU then exits with 2N+1.
+EXIT_DEVICE = "isa-debug-exit,iobase=0xf4,iosize=0x04"
+GDB_PORT = 1234   # QEMU's -s
+
+Share = collections.namedtuple("Share", "path tag")
+
+
+@dataclasses.dataclass
+class VmSpec:
+    """Everything `cairn run` decided about one VM, with paths already checked."""
+    image: str
+    machine: str = "microvm"
+    accel: str = "tcg"
+    cpu: typing.Optional[str] = None
+    mem: str = "64M"
+    initrd: typing.Optional[str] = None
+    kernel_options: typing.List[str] = dataclasses.field(default_factory=list)
+    app_args: typing.List[str] = dataclasses.field(default_factory=list)
+    exit_device: bool = True
+    disks: typing.List[str] = dataclasses.field(default_factory=list)
+    shares: typing.List[Share] = dataclasses.field(default_factory=list)
+    nets: typing.List[str] = dataclasses.field(default_factory=list)   # netdev options after "user"
+    debug: bool = False
+
+
+def find_qemu():
+    name = os.environ.get("CAIRN_QEMU", "qemu-system-x86_64")
+    qemu = shutil.which(name)
+    if not qemu:
+        raise CairnError(f"QEMU not found ({name}); install it with: make deps, "
+                         f"or point CAIRN_QEMU at qemu-system-x86_64")
+    return qemu
+
+
+# --- Option values, checked before anything starts -----------------------------------
+
+def existing_file(path):
+    if not os.path.isfile(path):
+        raise CairnError(f"no such file: {path}")
+    return os.path.abspath(path)
+
+
+def share(value):
+    """HOSTDIR:TAG; the tag is what the guest mounts (the last ':' separates it)."""
+    path, colon, tag = value.rpartition(":")
+    if not colon or not path or not tag:
+        raise CairnError(f"expected HOSTDIR:TAG, got '{value}' "
+                         f"(the tag names the share in the guest)")
+    if not os.path.isdir(path):
+        raise CairnError(f"not a directory: {path}")
+    return Share(os.path.abspath(path), tag)
+
+
+def user_net(value):
+    """user[,hostfwd=...][,...]: QEMU user networking, the only backend supported (it
+    needs no privileges and reaches the guest through forwarded host ports)."""
+    backend, _, options = value.partition(",")
+    if backend != "user":
+        raise CairnError(f"only the 'user' backend is supported, got '{backend}' "
+                         f"(e.g. --net user,hostfwd=tcp:127.0.0.1:8080-:80)")
+    if any(o.startswith("id=") for o in options.split(",")):
+        raise CairnError("do not give id=: cairn names the network devices itself")
+    return options
+
+
+# --- The command line ------------------------------------------------------------------
+
+def command_line(qemu, spec):
+    command = [qemu, "-M", spec.machine, "-accel", spec.accel,
+               "-cpu", spec.cpu or ("host" if spec.accel == "kvm" else "max"), "-m", spec.mem,
+               "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
+               "-no-reboot", "-kernel", spec.image]
+    if spec.exit_device:
+        command += ["-device", EXIT_DEVICE]
+    if spec.initrd:
+        command += ["-initrd", spec.initrd]
+    command += device_arguments(spec)
+    if spec.debug:
+        command += ["-s", "-S"]
+    cmdline = kernel_command_line(spec.kernel_options, spec.app_args)
+    if cmdline:
+        command += ["-append", cmdline]
+    return command
+
+
+def device_arguments(spec):
+    """virtio-blk, virtio-9p and virtio-net, numbered in the order given. On microvm
+    QEMU adds the virtio_mmio.device= entries to the kernel command line itself."""
+    transport = "device" if spec.machine == "microvm" else "pci"
+    args = []
+    for n, disk in enumerate(spec.disks):
+        args += ["-drive", f"file={_opt(disk)},format=raw,if=none,id=disk{n}",
+                 "-device", f"virtio-blk-{transport},drive=disk{n}"]
+    for n, s in enumerate(spec.shares):
+        args += ["-fsdev", f"local,id=fs{n},path={_opt(s.path)},security_model=none",
+                 "-device", f"virtio-9p-{transport},fsdev=fs{n},mount_tag={_opt(s.tag)}"]
+    for n, options in enumerate(spec.nets):
+        args += ["-netdev", f"user,id=net{n}" + (f",{options}" if options else ""),
+                 "-device", f"virtio-net-{transport},netdev=net{n}"]
+    return args
+
+
+def kernel_command_line(options, app_args):
+    """`kernel options -- application arguments`, quoted as the guest's parser reads
+    them (shell-like), so an argument with spaces stays one argument."""
+    words = [shlex.quote(o) for o in options]
+    if app_args:
+        words += ["--"] + [shlex.quote(a) for a in app_args]
+    return " ".join(words)
+
+
+def _opt(value):
+    """A value inside a QEMU option list, where ',' must be doubled."""
+    return value.replace(",", ",,")
