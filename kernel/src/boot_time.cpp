@@ -34,10 +34,11 @@ void boot_time_report() {
   }
   std::uint64_t boot = hundredths_of_us(main_start - cairn_boot_entry_tsc, f.hz);
   std::uint64_t run = hundredths_of_us(main_end - main_start, f.hz);
-  kprintf("cairn: boot-time entry-to-main-us=%lu.%02lu main-us=%lu.%02lu tsc-hz=%lu tsc-source=%s\n",
-          static_cast<unsigned long>(boot / 100), static_cast<unsigned long>(boot % 100),
-          static_cast<unsigned long>(run / 100), static_cast<unsigned long>(run % 100),
-          static_cast<unsigned long>(f.hz), f.source);
+  kprintf(
+      "cairn: boot-time entry-to-main-us=%lu.%02lu main-us=%lu.%02lu tsc-hz=%lu tsc-source=%s\n",
+      static_cast<unsigned long>(boot / 100), static_cast<unsigned long>(boot % 100),
+      static_cast<unsigned long>(run / 100), static_cast<unsigned long>(run % 100),
+      static_cast<unsigned long>(f.hz), f.source);
 #endif
 }
 
