@@ -5,6 +5,7 @@
 #   make test                 build everything and run every test
 #   make                      build everything
 #   make menuconfig | defconfig | olddefconfig | savedefconfig
+#   make bench                boot time, image size and memory figures (docs/PERFORMANCE.md)
 #   make deps                 install missing Debian packages
 #   make clean | distclean
 
@@ -18,7 +19,7 @@ ifneq ($(CONFIG),)
 CMAKE_FLAGS += -DCAIRN_CONFIG="$(abspath $(CONFIG))"
 endif
 
-.PHONY: all deps configure run test menuconfig defconfig olddefconfig savedefconfig clean distclean
+.PHONY: all deps configure run test bench menuconfig defconfig olddefconfig savedefconfig clean distclean
 
 all: configure
 	@echo "==> Building ($(BUILD)/; the first build also compiles newlib, about a minute)"
@@ -44,6 +45,16 @@ run: configure
 test: all
 	@echo "==> Running the tests"
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --progress
+
+# Boot-time figures need CONFIG_BOOT_TIME, so they come from a second build directory.
+bench: all
+	@if [ ! -f $(BUILD)-bench/build.ninja ]; then \
+	  echo "==> Configuring $(BUILD)-bench/ (defaults + configs/bench.conf)"; \
+	  cmake -S . -B $(BUILD)-bench $(CMAKE_FLAGS) -DCAIRN_CONFIG="$(abspath configs/bench.conf)"; \
+	fi
+	@cmake --build $(BUILD)-bench --target hello -- --quiet
+	@echo "==> Benchmarking (a few minutes under TCG)"
+	@tools/bench/bench.py --build $(BUILD) --bench-build $(BUILD)-bench
 
 menuconfig defconfig olddefconfig savedefconfig: configure
 	@cmake --build $(BUILD) --target $@

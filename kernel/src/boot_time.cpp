@@ -12,7 +12,7 @@ namespace {
 std::uint64_t main_start, main_end;
 
 // Microseconds with two decimals, as an integer count of hundredths.
-std::uint64_t hundredths_of_us(std::uint64_t ticks, std::uint64_t hz) {
+[[maybe_unused]] std::uint64_t hundredths_of_us(std::uint64_t ticks, std::uint64_t hz) {
   return static_cast<std::uint64_t>(static_cast<unsigned __int128>(ticks) * 100'000'000 / hz);
 }
 

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Cairn's boot, size and memory benchmark (`make bench`).
+
+Prints, with the machine and QEMU version:
+  - guest boot time, measured inside the guest with the TSC: PVH entry -> main, and
+    main's own run time, for hello (an image built with CONFIG_BOOT_TIME=y);
+  - whole-process wall time of QEMU running hello on microvm against the floor kernel
+    (tools/bench/floor.S) built in the same run, as a ratio of medians;
+  - stripped image sizes of hello and hello-cxx;
+  - the least guest RAM (-m) with which hello still runs.
+Every figure is measured under TCG (-cpu max), and under KVM too when a probe shows
+hardware KVM really runs guests here.
+
+  bench.py --build BUILD --bench-build BENCH_BUILD [--runs N]
+"""
+import argparse
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.realpath(__file__))
+ROOT = os.path.realpath(os.path.join(HERE, "..", ".."))
+CAIRN = os.path.join(ROOT, "tools", "cairn")
+QEMU = "qemu-system-x86_64"
+EXIT_DEVICE = "isa-debug-exit,iobase=0xf4,iosize=0x04"
+BOOT_TIME = re.compile(r"boot-time entry-to-main-us=([0-9.]+) main-us=([0-9.]+) "
+                       r"tsc-hz=(\d+) tsc-source=(\S+)")
+
+
+def qemu_command(image, machine, accel, mem="64M"):
+    cpu = "host" if accel == "kvm" else "max"
+    return [QEMU, "-M", machine, "-accel", accel, "-cpu", cpu, "-m", mem, "-nodefaults",
+            "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot",
+            "-kernel", image, "-device", EXIT_DEVICE]
+
+
+def run_qemu(command, timeout=30):
+    """Runs QEMU; returns (seconds, status, output). status None on timeout."""
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        return time.perf_counter() - start, None, (e.stdout or b"").decode(errors="replace")
+    return time.perf_counter() - start, done.returncode, done.stdout.decode(errors="replace")
+
+
+def build_floor(directory):
+    obj, elf = os.path.join(directory, "floor.o"), os.path.join(directory, "floor.elf")
+    subprocess.run(["cc", "-c", "-o", obj, os.path.join(HERE, "floor.S")], check=True)
+    subprocess.run(["ld", "-m", "elf_x86_64", "-Ttext=0x100000", "-e", "floor_start",
+                    "-o", elf, obj], check=True)
+    return elf
+
+
+def machine_description():
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    qemu = subprocess.run([QEMU, "--version"], capture_output=True, text=True).stdout
+    return {
+        "cpu": f"{model}, {os.cpu_count()} logical CPUs",
+        "host": f"{platform.system()} {platform.release()}",
+        "qemu": qemu.splitlines()[0] if qemu else "unknown",
+    }
+
+
+def kvm_usable():
+    return subprocess.run([sys.executable, CAIRN, "probe-kvm"], capture_output=True).returncode == 0
+
+
+def boot_times(image, machine, accel, runs):
+    to_main, in_main, source = [], [], "?"
+    for _ in range(runs):
+        _, status, output = run_qemu(qemu_command(image, machine, accel))
+        match = BOOT_TIME.search(output)
+        if status != 1 or not match:
+            raise SystemExit(f"bench: {image} did not report its boot time on {machine}/{accel}")
+        to_main.append(float(match.group(1)))
+        in_main.append(float(match.group(2)))
+        source = match.group(4)
+    return statistics.median(to_main), statistics.median(in_main), source
+
+
+def wall_times(hello, floor, accel, runs):
+    """Interleaves the two kernels so drift in the machine's load hits both alike."""
+    hello_s, floor_s = [], []
+    for _ in range(runs):
+        for image, bucket in ((floor, floor_s), (hello, hello_s)):
+            seconds, status, _ = run_qemu(qemu_command(image, "microvm", accel))
+            if status != 1:
+                raise SystemExit(f"bench: {image} failed under {accel} (status {status})")
+            bucket.append(seconds)
+    return statistics.median(hello_s) * 1000, statistics.median(floor_s) * 1000
+
+
+def stripped_size(image):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "stripped")
+        subprocess.run(["strip", "-o", out, image], check=True)
+        return os.path.getsize(out)
+
+
+def runs_in(image, kib):
+    _, status, output = run_qemu(qemu_command(image, "microvm", "tcg", f"{kib}K"), timeout=10)
+    return status == 1 and "Hello from Cairn!" in output
+
+
+def least_ram_kib(image, step=128):
+    """Binary search, in `step` KiB, for the least -m that runs hello to a clean exit."""
+    low, high = 1024, 64 * 1024  # the image loads at 1 MiB: below that nothing can run
+    if not runs_in(image, high):
+        raise SystemExit("bench: hello does not run even with 64 MiB")
+    while high - low > step:
+        middle = (low + high) // 2 // step * step
+        if runs_in(image, middle):
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--build", required=True, help="build directory with the default configuration")
+    p.add_argument("--bench-build", required=True, help="build directory with configs/bench.conf")
+    p.add_argument("--runs", type=int, default=15)
+    args = p.parse_args()
+    hello = os.path.join(args.build, "examples", "hello", "hello")
+    hello_cxx = os.path.join(args.build, "examples", "hello-cxx", "hello-cxx")
+    timed_hello = os.path.join(args.bench_build, "examples", "hello", "hello")
+
+    m = machine_description()
+    kvm = kvm_usable()
+    accels = ["tcg"] + (["kvm"] if kvm else [])
+    print("Cairn benchmark")
+    print(f"  machine : {m['cpu']}; {m['host']}")
+    print(f"  qemu    : {m['qemu']}")
+    print(f"  kvm     : {'hardware KVM usable' if kvm else 'not usable here (TCG figures only)'}")
+    print(f"  runs    : {args.runs} per figure (medians)")
+
+    print("\nGuest boot time (TSC inside the guest, hello, median)")
+    for accel in accels:
+        for machine in ("microvm", "q35", "pc"):
+            to_main, in_main, source = boot_times(timed_hello, machine, accel, args.runs)
+            print(f"  {accel:3} {machine:8} entry->main {to_main:9.1f} us   main {in_main:9.1f} us"
+                  f"   (TSC frequency: {source})")
+
+    print("\nWhole-process wall time, QEMU -M microvm -kernel IMAGE (median)")
+    with tempfile.TemporaryDirectory() as tmp:
+        floor = build_floor(tmp)
+        for accel in accels:
+            hello_ms, floor_ms = wall_times(hello, floor, accel, args.runs)
+            print(f"  {accel:3} hello {hello_ms:7.1f} ms   floor kernel {floor_ms:7.1f} ms"
+                  f"   ratio {hello_ms / floor_ms:.2f}x")
+
+    print("\nImage size (stripped)")
+    for name, image in (("hello", hello), ("hello-cxx", hello_cxx)):
+        print(f"  {name:10} {stripped_size(image) / 1024:7.1f} KiB")
+
+    print("\nLeast guest RAM for hello (microvm, TCG)")
+    print(f"  -m {least_ram_kib(hello)}K")
+
+
+if __name__ == "__main__":
+    main()
