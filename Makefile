@@ -5,6 +5,9 @@
 #   make test                 build everything and run every test
 #   make                      build everything
 #   make menuconfig | defconfig | olddefconfig | savedefconfig
+#   make size [IMAGE=...]     what each library contributes to an image (default: hello)
+#   make debug [IMAGE=...]    boot paused under QEMU's gdbstub; prints the gdb command
+#   make new DIR=path         scaffold a new application repository
 #   make bench                boot time, image size and memory figures (docs/PERFORMANCE.md)
 #   make deps                 install missing Debian packages
 #   make clean | distclean
@@ -12,6 +15,7 @@
 BUILD ?= build
 CONFIG ?=
 MACHINE ?= microvm
+IMAGE ?= $(BUILD)/examples/hello/hello
 JOBS ?= $(shell nproc)
 
 CMAKE_FLAGS := -G Ninja -Wno-dev --log-level=WARNING
@@ -19,7 +23,7 @@ ifneq ($(CONFIG),)
 CMAKE_FLAGS += -DCAIRN_CONFIG="$(abspath $(CONFIG))"
 endif
 
-.PHONY: all deps configure run test bench menuconfig defconfig olddefconfig savedefconfig clean distclean
+.PHONY: all deps configure run test bench size debug new menuconfig defconfig olddefconfig savedefconfig clean distclean
 
 all: configure
 	@echo "==> Building ($(BUILD)/; the first build also compiles newlib, about a minute)"
@@ -45,6 +49,16 @@ run: configure
 test: all
 	@echo "==> Running the tests"
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --progress
+
+size: all
+	@tools/cairn size $(IMAGE)
+
+debug: all
+	@tools/cairn run --debug --machine $(MACHINE) $(IMAGE)
+
+new:
+	@test -n "$(DIR)" || { echo "cairn: make new needs DIR=<path>" >&2; exit 2; }
+	@tools/cairn new $(DIR)
 
 # Boot-time figures need CONFIG_BOOT_TIME, so they come from a second build directory.
 bench: all
