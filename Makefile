@@ -67,8 +67,13 @@ bench: all
 	  cmake -S . -B $(BUILD)-bench $(CMAKE_FLAGS) -DCAIRN_CONFIG="$(abspath configs/bench.conf)"; \
 	fi
 	@cmake --build $(BUILD)-bench --target hello -- --quiet
-	@echo "==> Benchmarking (a few minutes under TCG)"
-	@tools/bench/bench.py --build $(BUILD) --bench-build $(BUILD)-bench
+	@if [ ! -f $(BUILD)-bench-tlsf/build.ninja ]; then \
+	  echo "==> Configuring $(BUILD)-bench-tlsf/ (defaults + configs/bench-tlsf.conf)"; \
+	  cmake -S . -B $(BUILD)-bench-tlsf $(CMAKE_FLAGS) -DCAIRN_CONFIG="$(abspath configs/bench-tlsf.conf)"; \
+	fi
+	@cmake --build $(BUILD)-bench-tlsf --target allocbench -- --quiet
+	@echo "==> Benchmarking (about a minute under TCG)"
+	@tools/bench/bench.py --build $(BUILD) --bench-build $(BUILD)-bench --tlsf-build $(BUILD)-bench-tlsf
 
 menuconfig defconfig olddefconfig savedefconfig: configure
 	@cmake --build $(BUILD) --target $@

@@ -58,9 +58,7 @@ void apply_command_line(const BootInfo& info) {
   for (const MemoryRegion& r : info.memory())
     kprintf("cairn: memory 0x%016lx-0x%016lx type %u\n", static_cast<unsigned long>(r.base),
             static_cast<unsigned long>(r.end()), static_cast<unsigned>(r.kind));
-  memory::Stats m = memory::stats();
-  kprintf("cairn: %lu KiB RAM, heap %lu KiB\n", static_cast<unsigned long>(m.ram_total >> 10),
-          static_cast<unsigned long>(m.heap_total >> 10));
+  memory::print_stats();
   kprintf("cairn: command line: %s\n", info.cmdline);
 }
 

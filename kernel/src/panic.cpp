@@ -3,8 +3,10 @@
 // report can never turn into a hang.
 #include <cairn/arch/arch.h>
 #include <cairn/arch/cpu.h>
+#include <cairn/config.h>
 #include <cairn/kernel/boot_time.h>
 #include <cairn/kernel/console.h>
+#include <cairn/kernel/memory.h>
 #include <cairn/kernel/panic.h>
 #include <cairn/kernel/platform.h>
 
@@ -23,6 +25,9 @@ volatile bool crashing;
 void shutdown(int status) {
   arch::disable_interrupts();
   boot_time_report();
+#ifdef CONFIG_MEMORY_STATS
+  memory::print_stats();
+#endif
   console_flush();
   platform::power_off(status);
 }

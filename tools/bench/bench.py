@@ -8,10 +8,13 @@ Prints, with the machine and QEMU version:
     (tools/bench/floor.S) built in the same run, as a ratio of medians;
   - stripped image sizes of hello and hello-cxx;
   - the least guest RAM (-m) with which hello still runs.
-Every figure is measured under TCG (-cpu max), and under KVM too when a probe shows
-hardware KVM really runs guests here.
+  - heap allocators: the same mixed workload on the host for glibc malloc and Cairn's
+    two allocator cores (tools/bench/alloc_bench.cpp, ratio to glibc), and in the guest
+    (tools/bench/allocbench) the heap's fragmentation afterwards, for each allocator.
+Every guest figure is measured under TCG (-cpu max), and under KVM too when a probe
+shows hardware KVM really runs guests here.
 
-  bench.py --build BUILD --bench-build BENCH_BUILD [--runs N]
+  bench.py --build BUILD --bench-build BENCH_BUILD --tlsf-build TLSF_BUILD [--runs N]
 """
 import argparse
 import os
@@ -131,10 +134,33 @@ def least_ram_kib(image, step=128):
     return high
 
 
+ALLOCBENCH = re.compile(r"allocbench: held=(\d+) in-use=(\d+) free=(\d+) blocks=(\d+)")
+
+
+def host_allocators(tmp):
+    binary = os.path.join(tmp, "alloc_bench")
+    mm = os.path.join(ROOT, "kernel", "mm")
+    subprocess.run(["g++", "-std=c++20", "-O2", "-I", os.path.join(mm, "include"),
+                    "-I", os.path.join(mm, "src"), os.path.join(HERE, "alloc_bench.cpp"),
+                    os.path.join(mm, "src", "size_class_heap.cpp"),
+                    os.path.join(mm, "src", "tlsf.cpp"), "-o", binary], check=True)
+    return subprocess.run([binary], capture_output=True, text=True, check=True).stdout
+
+
+def guest_fragmentation(image):
+    _, status, output = run_qemu(qemu_command(image, "microvm", "tcg", "256M"), timeout=300)
+    match = ALLOCBENCH.search(output)
+    if status != 1 or not match:
+        raise SystemExit(f"bench: {image} failed (status {status})")
+    held, in_use, free = (int(match.group(i)) for i in (1, 2, 3))
+    return held, in_use, free
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--build", required=True, help="build directory with the default configuration")
     p.add_argument("--bench-build", required=True, help="build directory with configs/bench.conf")
+    p.add_argument("--tlsf-build", required=True, help="build directory with configs/bench-tlsf.conf")
     p.add_argument("--runs", type=int, default=15)
     args = p.parse_args()
     hello = os.path.join(args.build, "examples", "hello", "hello")
@@ -171,6 +197,18 @@ def main():
 
     print("\nLeast guest RAM for hello (microvm, TCG)")
     print(f"  -m {least_ram_kib(hello)}K")
+
+    print("\nHeap allocators, host workload (tools/bench/alloc_bench.cpp)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for line in host_allocators(tmp).splitlines():
+            print(f"  {line}")
+
+    print("\nHeap fragmentation in the guest after the workload (tools/bench/allocbench)")
+    for name, build in (("size classes", args.build), ("tlsf", args.tlsf_build)):
+        held, in_use, free = guest_fragmentation(
+            os.path.join(build, "tools", "bench", "allocbench"))
+        print(f"  {name:12} held {held / 1048576:6.1f} MiB, in use {in_use / 1048576:6.1f} MiB,"
+              f" free inside the heap {100 * free / held:4.1f}%")
 
 
 if __name__ == "__main__":

@@ -70,13 +70,11 @@ int _kill(int pid, int sig) {
   cairn::shutdown(cairn::kCrashStatus);
 }
 
-void* _sbrk(std::intptr_t increment) {
-  cairn::Result<void*> old = cairn::memory::sbrk(increment);
-  if (!old) {
-    errno = ENOMEM;
-    return reinterpret_cast<void*>(-1);
-  }
-  return old.value();
+// The heap is Cairn's own (kernel/mm), built on pages, not on a program break; newlib's
+// malloc is replaced as a whole. A program that calls sbrk() itself gets ENOMEM.
+void* _sbrk(std::intptr_t) {
+  errno = ENOMEM;
+  return reinterpret_cast<void*>(-1);
 }
 
 [[noreturn]] void _exit(int status) { cairn::shutdown(status); }

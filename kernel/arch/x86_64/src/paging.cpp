@@ -38,7 +38,7 @@ Entry nx_bit;  // kNoExecute when the CPU has NX, else 0 (the bit is reserved th
 constexpr std::uint64_t entry_span(int level) { return 1ull << (12 + 9 * (level - 1)); }
 
 Entry* new_table() {
-  Result<void*> page = memory::allocate_pages(1);
+  Result<void*> page = memory::allocate_pages(1, memory::Owner::kPageTables);
   if (!page) panic("out of memory for page tables");
   return static_cast<Entry*>(page.value());
 }
@@ -85,6 +85,29 @@ void map(std::uint64_t start, std::uint64_t end, Entry flags) {
 }
 
 }  // namespace
+
+void set_page_access(std::uintptr_t base, std::size_t size, PageAccess access) {
+  Entry flags = 0;
+  switch (access) {
+    case PageAccess::kNone:
+      flags = 0;
+      break;
+    case PageAccess::kRead:
+      flags = kPresent | nx_bit;
+      break;
+    case PageAccess::kReadWrite:
+      flags = kPresent | kWritable | nx_bit;
+      break;
+    case PageAccess::kReadExecute:
+      flags = kPresent;
+      break;
+    case PageAccess::kReadWriteExecute:
+      flags = kPresent | kWritable;
+      break;
+  }
+  map(base, base + size, flags);
+  write_cr3(read_cr3());  // flush the TLB: simplest, and mprotect is rare
+}
 
 void register_guard_page(std::uintptr_t address, const char* owner) {
   CAIRN_ASSERT(guard_page_count < 16 && address % memory::kPageSize == 0);

@@ -25,7 +25,8 @@ void init_boot_tls() {
   std::size_t tp_align = align < 16 ? 16 : align;
   constexpr std::size_t kControlBlock = 64;  // self pointer and room for ABI slots
   std::size_t bytes = offset + tp_align + kControlBlock;
-  Result<void*> block = memory::allocate_pages((bytes + memory::kPageSize - 1) / memory::kPageSize);
+  Result<void*> block = memory::allocate_pages((bytes + memory::kPageSize - 1) / memory::kPageSize,
+                                               memory::Owner::kTls);
   if (!block) panic("out of memory for the boot thread's TLS");
   auto base = reinterpret_cast<std::uintptr_t>(block.value());
   auto* tp = reinterpret_cast<char*>((base + offset + tp_align - 1) & ~(tp_align - 1));

@@ -1,7 +1,7 @@
-// Early physical memory: the RAM the boot protocol reports, minus the image, boot
-// structures and modules. Boot-time allocations (page tables, stacks) come from here,
-// and the rest becomes the C library's heap (sbrk). The page-frame allocator that
-// replaces this with per-page accounting is tracked as [M3].
+// Physical memory: every RAM region the boot protocol reports (above 4 GiB too), minus
+// the image, boot structures and modules, managed in pages by a buddy allocator.
+// Everything that needs memory -- page tables, stacks, TLS, the heap, mmap -- takes
+// pages from here, and says who it is, so the statistics can tell where memory went.
 #pragma once
 
 #include <cstddef>
@@ -14,21 +14,26 @@ namespace cairn::memory {
 
 inline constexpr std::uint64_t kPageSize = 4096;
 
+enum class Owner { kPageTables, kStacks, kTls, kHeap, kMmap, kOther };
+inline constexpr int kOwnerCount = 6;
+
 void init(const BootInfo& info);
 
-// Physically contiguous, zeroed, page-aligned memory that is never freed.
-Result<void*> allocate_pages(std::size_t count);
-
-// The heap: grows by `increment` bytes (may be negative); returns the old break, or an
-// ENOMEM error when the heap region is exhausted.
-Result<void*> sbrk(std::intptr_t increment);
+// `count` physically contiguous, page-aligned pages; zeroed unless `zeroed` is false.
+// An ENOMEM error when no run of that length is free.
+Result<void*> allocate_pages(std::size_t count, Owner owner, bool zeroed = true);
+void free_pages(void* address, std::size_t count, Owner owner);
 
 struct Stats {
-  std::uint64_t ram_total;   // bytes of RAM the boot protocol reported
-  std::uint64_t heap_total;  // bytes available to sbrk
-  std::uint64_t heap_used;   // bytes handed out by sbrk
-  std::uint64_t boot_pages;  // bytes handed out by allocate_pages
+  std::uint64_t ram_total;  // bytes of RAM the boot protocol reported
+  std::uint64_t managed;    // bytes the page allocator was given
+  std::uint64_t free;       // bytes free now
+  std::uint64_t largest_free;
+  std::uint64_t by_owner[kOwnerCount];  // bytes allocated now, per owner
 };
 Stats stats();
+
+// Prints the statistics (CONFIG_MEMORY_STATS prints them when the VM ends).
+void print_stats();
 
 }  // namespace cairn::memory

@@ -1,6 +1,7 @@
 // The architecture layer's entry points, in the order kernel_boot() calls them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include <cairn/kernel/boot_info.h>
@@ -15,6 +16,13 @@ void early_init();
 // Builds and loads the final page tables: RAM identity-mapped read-write and NX, the
 // image's sections with their own permissions, page 0 and stack guard pages unmapped.
 void init_paging(const BootInfo& info);
+
+// Access to identity-mapped RAM pages, changed at run time (mmap/mprotect).
+enum class PageAccess { kNone, kRead, kReadWrite, kReadExecute, kReadWriteExecute };
+
+// Sets the access of the pages in [base, base + size) (page-aligned) and flushes the
+// TLB. kNone unmaps them, so any access faults.
+void set_page_access(std::uintptr_t base, std::size_t size, PageAccess access);
 
 // Walks the frame-pointer chain from `rbp` and prints each return address with its
 // symbol. `rip` is printed first as frame #0; when it is itself a return address (a
