@@ -17,6 +17,7 @@
 
 #include <sanitizer/asan_interface.h>
 
+#include "fuzz_check.h"
 #include "size_class_heap.h"
 
 using cairn::mm::HeapStats;
@@ -25,14 +26,6 @@ using cairn::mm::PageSource;
 using cairn::mm::SizeClassHeap;
 
 namespace {
-
-#define FUZZ_CHECK(cond)                                                            \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                 \
-    }                                                                               \
-  } while (0)
 
 constexpr std::size_t kSlots = 64;
 

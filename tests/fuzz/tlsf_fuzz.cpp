@@ -13,6 +13,7 @@
 
 #include <sanitizer/asan_interface.h>
 
+#include "fuzz_check.h"
 #include "tlsf.h"
 
 using cairn::mm::HeapStats;
@@ -21,14 +22,6 @@ using cairn::mm::PageSource;
 using cairn::mm::TlsfHeap;
 
 namespace {
-
-#define FUZZ_CHECK(cond)                                                            \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                 \
-    }                                                                               \
-  } while (0)
 
 // A page source with a budget, carved first-fit out of one static arena: no system
 // calls, so runs are fast and repeatable. Pages not handed out are poisoned, so ASan
