@@ -174,6 +174,15 @@ class Model {
     blocks_.erase(it);
   }
 
+  // Checks and frees every live block, emptying the model.
+  void free_all() {
+    for (void* p : all()) {
+      verify(p);
+      remove(p);
+      heap_.free(p);
+    }
+  }
+
   void verify_all() const {
     for (auto& [a, b] : blocks_) verify(reinterpret_cast<const void*>(a));
     HeapStats st = heap_.stats();
@@ -310,11 +319,7 @@ TEST(SizeClassHeap, RandomOperationsMatchTheModel) {
     }
     ASSERT_TRUE(f->heap.check());
     model.verify_all();
-    for (void* p : model.all()) {
-      model.verify(p);
-      model.remove(p);
-      f->heap.free(p);
-    }
+    model.free_all();
     ASSERT_TRUE(f->heap.check());
     HeapStats st = f->heap.stats();
     EXPECT_EQ(st.bytes_in_use, 0u);
@@ -450,11 +455,7 @@ TEST(SizeClassHeap, AlignedAllocationsUpToAMebibyte) {
   }
   ASSERT_TRUE(f->heap.check());
   model.verify_all();
-  for (void* p : model.all()) {
-    model.verify(p);
-    model.remove(p);
-    f->heap.free(p);
-  }
+  model.free_all();
   EXPECT_TRUE(f->heap.check());
   EXPECT_EQ(f->heap.stats().bytes_in_use, 0u);
 }
