@@ -1,0 +1,1 @@
+# Sources of kernel/irq (included by kernel/CMakeLists.txt).

@@ -1,0 +1,1 @@
+# Sources of kernel/sched (included by kernel/CMakeLists.txt).

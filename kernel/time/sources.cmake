@@ -1,0 +1,1 @@
+# Sources of kernel/time (included by kernel/CMakeLists.txt).

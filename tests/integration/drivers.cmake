@@ -1,0 +1,1 @@
+# Boot tests for drivers (included by CMakeLists.txt).

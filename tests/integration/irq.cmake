@@ -1,0 +1,1 @@
+# Boot tests for irq (included by CMakeLists.txt).

@@ -1,0 +1,1 @@
+# Boot tests for threads (included by CMakeLists.txt).

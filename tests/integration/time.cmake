@@ -1,0 +1,1 @@
+# Boot tests for time (included by CMakeLists.txt).

@@ -1,0 +1,1 @@
+# Sources of time under test: target_sources(cairn_unit_tests PRIVATE ...).
