@@ -64,6 +64,8 @@ void apply_command_line(const BootInfo& info) {
 
 }  // namespace
 
+const CommandLine& kernel_command_line() { return command_line; }
+
 void run_initcalls(int last_level) {
   for (; next_initcall != __initcalls_end && next_initcall->level <= last_level; ++next_initcall)
     next_initcall->fn();

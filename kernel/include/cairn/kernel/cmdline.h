@@ -76,4 +76,7 @@ class CommandLine {
   std::size_t arg_count_ = 0;
 };
 
+// The command line the image booted with, parsed before the arch-level initcalls run.
+const CommandLine& kernel_command_line();
+
 }  // namespace cairn
