@@ -1,62 +1,21 @@
-// Just enough ACPI to power off: RSDP -> RSDT/XSDT -> FADT -> (PM1 control blocks or
-// the sleep control register) and the DSDT's \_S5 package for the sleep type. Table
-// lengths come from memory the firmware wrote; they are bounded before use.
+// Just enough ACPI to power off: the FADT (found by acpi_tables.cpp) -> PM1 control
+// blocks or the sleep control register, and the DSDT's \_S5 package for the sleep
+// type. Table lengths come from memory the firmware wrote; they are bounded before use.
 #include "acpi_poweroff.h"
 
 #include <cstring>
 
+#include "acpi_tables.h"
+
 namespace cairn::platform {
 namespace {
 
-struct [[gnu::packed]] Rsdp {
-  char signature[8];
-  std::uint8_t checksum;
-  char oem_id[6];
-  std::uint8_t revision;
-  std::uint32_t rsdt_address;
-  std::uint32_t length;
-  std::uint64_t xsdt_address;
-};
-
-struct [[gnu::packed]] SdtHeader {
-  char signature[4];
-  std::uint32_t length;
-  std::uint8_t revision;
-  std::uint8_t checksum;
-  char oem_id[6];
-  char oem_table_id[8];
-  std::uint32_t oem_revision;
-  std::uint32_t creator_id;
-  std::uint32_t creator_revision;
-};
-
-constexpr std::uint32_t kMaxTableLength = 1 << 20;
+using acpi::SdtHeader;
 
 // FADT field offsets (ACPI 6.x, table 5.9).
 constexpr std::uint32_t kFadtDsdt = 40, kFadtPm1aCnt = 64, kFadtPm1bCnt = 68, kFadtFlags = 112,
                         kFadtXDsdt = 140, kFadtSleepControl = 244;
 constexpr std::uint32_t kFlagHwReduced = 1u << 20;
-
-bool checksum_ok(const void* p, std::uint32_t length) {
-  std::uint8_t sum = 0;
-  for (std::uint32_t i = 0; i < length; ++i) sum += static_cast<const std::uint8_t*>(p)[i];
-  return sum == 0;
-}
-
-const SdtHeader* table_at(std::uint64_t address) {
-  if (!address) return nullptr;
-  auto* h = reinterpret_cast<const SdtHeader*>(address);
-  if (h->length < sizeof(SdtHeader) || h->length > kMaxTableLength) return nullptr;
-  return checksum_ok(h, h->length) ? h : nullptr;
-}
-
-const Rsdp* scan_for_rsdp() {
-  for (std::uint64_t a = 0xE0000; a < 0x100000; a += 16) {
-    auto* r = reinterpret_cast<const Rsdp*>(a);
-    if (std::memcmp(r->signature, "RSD PTR ", 8) == 0 && checksum_ok(r, 20)) return r;
-  }
-  return nullptr;
-}
 
 template <typename T>
 T field(const SdtHeader* t, std::uint32_t offset) {
@@ -64,22 +23,6 @@ T field(const SdtHeader* t, std::uint32_t offset) {
   if (offset + sizeof(T) <= t->length)
     std::memcpy(&value, reinterpret_cast<const std::uint8_t*>(t) + offset, sizeof(T));
   return value;
-}
-
-const SdtHeader* find_fadt(const Rsdp* rsdp) {
-  bool use_xsdt = rsdp->revision >= 2 && rsdp->xsdt_address;
-  const SdtHeader* root = table_at(use_xsdt ? rsdp->xsdt_address : rsdp->rsdt_address);
-  if (!root) return nullptr;
-  std::uint32_t entry_size = use_xsdt ? 8 : 4;
-  std::uint32_t count = (root->length - sizeof(SdtHeader)) / entry_size;
-  for (std::uint32_t i = 0; i < count; ++i) {
-    std::uint64_t address = 0;
-    std::memcpy(&address, reinterpret_cast<const std::uint8_t*>(root + 1) + i * entry_size,
-                entry_size);
-    const SdtHeader* t = table_at(address);
-    if (t && std::memcmp(t->signature, "FACP", 4) == 0) return t;
-  }
-  return nullptr;
 }
 
 // One AML integer constant: ZeroOp, OneOp or BytePrefix value.
@@ -120,14 +63,12 @@ bool parse_s5(const std::uint8_t* aml, std::uint32_t length, std::uint8_t* slp_t
 
 AcpiPowerOff find_acpi_poweroff(std::uint64_t rsdp_address) {
   AcpiPowerOff result;
-  auto* rsdp = rsdp_address ? reinterpret_cast<const Rsdp*>(rsdp_address) : scan_for_rsdp();
-  if (!rsdp || std::memcmp(rsdp->signature, "RSD PTR ", 8) != 0) return result;
-  const SdtHeader* fadt = find_fadt(rsdp);
+  const SdtHeader* fadt = acpi::find_table(rsdp_address, "FACP");
   if (!fadt) return result;
 
   std::uint64_t dsdt_address = field<std::uint64_t>(fadt, kFadtXDsdt);
   if (!dsdt_address) dsdt_address = field<std::uint32_t>(fadt, kFadtDsdt);
-  const SdtHeader* dsdt = table_at(dsdt_address);
+  const SdtHeader* dsdt = acpi::table_at(dsdt_address);
   if (!dsdt || !parse_s5(reinterpret_cast<const std::uint8_t*>(dsdt + 1),
                          dsdt->length - sizeof(SdtHeader), &result.slp_typ_a, &result.slp_typ_b))
     return result;
