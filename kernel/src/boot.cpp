@@ -13,6 +13,7 @@
 #include <cairn/kernel/memory.h>
 #include <cairn/kernel/panic.h>
 #include <cairn/kernel/param.h>
+#include <cairn/sched/interrupt_exit.h>
 
 extern "C" const cairn::Initcall __initcalls_start[], __initcalls_end[];
 extern "C" const cairn::KernelParam __kernel_params_start[], __kernel_params_end[];
@@ -79,7 +80,7 @@ void kernel_boot(BootInfo& info) {
   if (info.error) panic("cannot boot: %s", info.error);
   memory::init(info);
   arch::init_paging(info);
-  arch::init_boot_tls();
+  sched::init_boot_thread(arch::init_boot_tls());
 #ifdef CONFIG_BOOT_LOG
   log_boot(info);
 #endif

@@ -6,6 +6,7 @@
 
 #include <cairn/kernel/console.h>
 #include <cairn/kernel/ksyms.h>
+#include <cairn/sched/thread.h>
 
 #include "buddy.h"
 #include "free_ranges.h"
@@ -58,7 +59,10 @@ void init(const BootInfo& info) {
   }
 }
 
+// The page allocator is shared by every thread; interrupt handlers never allocate, so
+// holding off preemption is all the locking one CPU needs.
 Result<void*> allocate_pages(std::size_t count, Owner owner, bool zeroed) {
+  sched::PreemptGuard guard;
   std::uintptr_t address = pages.allocate(count);
   if (!address) return Error(ENOMEM, "out of memory");
   by_owner[static_cast<int>(owner)] += count * kPageSize;
@@ -67,6 +71,7 @@ Result<void*> allocate_pages(std::size_t count, Owner owner, bool zeroed) {
 }
 
 void free_pages(void* address, std::size_t count, Owner owner) {
+  sched::PreemptGuard guard;
   pages.free(reinterpret_cast<std::uintptr_t>(address), count);
   by_owner[static_cast<int>(owner)] -= count * kPageSize;
 }

@@ -42,8 +42,6 @@ ENOSYS_STUB(int, _open, (const char* path, int flags, ...))
 ENOSYS_STUB(int, _link, (const char* old, const char* new_path))
 ENOSYS_STUB(int, _unlink, (const char* path))
 ENOSYS_STUB(int, _stat, (const char* path, struct stat* st))
-ENOSYS_STUB(clock_t, _times, (struct tms * buffer))
-ENOSYS_STUB(int, _gettimeofday, (struct timeval * tv, void* tz))
 ENOSYS_STUB(int, _fork, (void))
 ENOSYS_STUB(int, _execve, (const char* path, char* const argv[], char* const envp[]))
 ENOSYS_STUB(int, _wait, (int* status))
@@ -69,26 +67,15 @@ ENOSYS_STUB(int, rmdir, (const char* path))
 ENOSYS_STUB(int, pipe, (int fds[2]))
 ENOSYS_STUB(ssize_t, readlink, (const char* path, char* buffer, size_t size))
 ENOSYS_STUB(int, symlink, (const char* target, const char* path))
-ENOSYS_STUB(int, usleep, (useconds_t usec))
-ENOSYS_STUB(int, nanosleep, (const struct timespec* request, struct timespec* remaining))
-ENOSYS_STUB(int, clock_gettime, (clockid_t clock, struct timespec* ts))
-ENOSYS_STUB(int, clock_settime, (clockid_t clock, const struct timespec* ts))
-ENOSYS_STUB(int, clock_getres, (clockid_t clock, struct timespec* ts))
 ENOSYS_STUB(long, sysconf, (int name))
 
-/* getcwd reports failure with NULL, sleep with the unslept time. */
+/* getcwd reports failure with NULL. */
 __attribute__((weak)) char* getcwd(char* buffer, size_t size) {
   (void)buffer;
   (void)size;
   WARN_ONCE("getcwd");
   errno = ENOSYS;
   return NULL;
-}
-
-__attribute__((weak)) unsigned sleep(unsigned seconds) {
-  WARN_ONCE("sleep");
-  errno = ENOSYS;
-  return seconds;
 }
 
 /* The application runs as root in its own machine. */

@@ -29,3 +29,7 @@ extern "C" void cairn_libc_start(int argc, char** argv) {
   cairn::boot_time_mark_main_end();
   exit(status);
 }
+
+// When main's thread ended with pthread_exit() and the last other thread ends too, the
+// program ends as if main had returned 0 (POSIX).
+extern "C" [[noreturn]] void cairn_last_thread_exited() { exit(0); }

@@ -34,7 +34,10 @@ void init_cpu_features() {
     CpuidResult leaf7 = cpuid(7, 0);
     features.rdseed = leaf7.ebx & (1u << 18);
     features.avx512 = leaf7.ebx & (1u << 16);  // AVX512F
+    features.fsgsbase = leaf7.ebx & (1u << 0);
   }
+  // WRFSBASE switches a thread's TLS pointer without a (slow, serialising) WRMSR.
+  if (features.fsgsbase) write_cr4(read_cr4() | kCr4Fsgsbase);
 
   std::uint32_t max_ext = cpuid(0x80000000).eax;
   if (max_ext >= 0x80000001) {

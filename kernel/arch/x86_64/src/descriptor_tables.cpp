@@ -117,6 +117,7 @@ void early_init() {
   load_gdt();
   load_idt();
   init_cpu_features();
+  init_interrupt_entry();
 }
 
 }  // namespace cairn::arch

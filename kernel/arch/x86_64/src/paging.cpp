@@ -31,6 +31,7 @@ struct GuardPage {
 };
 GuardPage guard_pages[16];
 int guard_page_count;
+const char* (*guard_page_lookup)(std::uintptr_t address);
 
 Entry* root;   // the PML4
 Entry nx_bit;  // kNoExecute when the CPU has NX, else 0 (the bit is reserved then)
@@ -114,9 +115,14 @@ void register_guard_page(std::uintptr_t address, const char* owner) {
   guard_pages[guard_page_count++] = {address, owner};
 }
 
+void set_guard_page_lookup(const char* (*lookup)(std::uintptr_t address)) {
+  guard_page_lookup = lookup;
+}
+
 const char* guard_page_owner(std::uintptr_t address) {
   for (int i = 0; i < guard_page_count; ++i)
     if (address - guard_pages[i].address < memory::kPageSize) return guard_pages[i].owner;
+  if (guard_page_lookup) return guard_page_lookup(address);
   return nullptr;
 }
 

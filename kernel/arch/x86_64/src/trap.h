@@ -22,6 +22,9 @@ enum IstSlot : std::uint8_t {
   kIstPageFault = 4
 };
 
+// Tells trap_entry.S how to save the extended state (after the CPU features are known).
+void init_interrupt_entry();
+
 void register_guard_page(std::uintptr_t address, const char* owner);
 // Returns a description ("boot stack", "double-fault stack", ...) when `address` is
 // inside a registered guard page, else null.

@@ -1,6 +1,14 @@
 /* Entry stubs for all 256 vectors. Each pushes a dummy error code where the CPU does
  * not, then its vector number, and joins trap_common, which saves the general
- * registers as a struct TrapFrame (trap.h) and calls cairn_arch_trap(frame).
+ * registers as a struct TrapFrame (trap.h).
+ *
+ * CPU exceptions (vectors 0-31) end the VM: cairn_arch_trap(frame) reports them.
+ * Interrupts (32-255) may be handled by ordinary C++ code, which may use SSE, and may
+ * end in a switch to another thread: so the interrupted extended state (x87, SSE, AVX,
+ * AVX-512: everything XCR0 enables) is saved below the frame with XSAVE, or FXSAVE
+ * without it, before cairn_arch_interrupt(frame) runs, and restored after it returns.
+ * The area lives on the interrupted thread's own stack, so a thread switched away
+ * inside the handler keeps its state there until it is resumed.
  *
  * The CPU aligns the stack to 16 bytes before pushing its frame (5 words); with the
  * error code, the vector and 15 registers the frame is 22 words, so %rsp is 16-byte
@@ -51,7 +59,44 @@ trap_common:
 	pushq %rax
 	cld
 	movq %rsp, %rdi
-	call cairn_arch_trap
+	cmpq $32, 15*8(%rsp)                    /* the vector */
+	jae interrupt
+	call cairn_arch_trap                    /* an exception: reported, never returns */
+	ud2
+
+interrupt:
+	movq %rsp, %rbx                         /* callee-saved: the frame, across the call */
+	subq cairn_extended_state_bytes(%rip), %rsp
+	andq $-64, %rsp
+	cmpb $0, cairn_extended_state_xsave(%rip)
+	je 1f
+	/* XSAVE writes only the XSTATE_BV bits of the components it saves and nothing
+	 * else of the header, and XRSTOR faults on any other bit set there: clear the
+	 * whole header (bytes 512-575) first. */
+	xorl %eax, %eax
+	movq %rax, 512(%rsp)
+	movq %rax, 520(%rsp)
+	movq %rax, 528(%rsp)
+	movq %rax, 536(%rsp)
+	movq %rax, 544(%rsp)
+	movq %rax, 552(%rsp)
+	movq %rax, 560(%rsp)
+	movq %rax, 568(%rsp)
+	movl $-1, %eax
+	movl $-1, %edx
+	xsave (%rsp)
+	jmp 2f
+1:	fxsave (%rsp)
+2:	ldmxcsr default_mxcsr(%rip)             /* handlers run with exceptions masked */
+	call cairn_arch_interrupt               /* %rdi: the frame */
+	cmpb $0, cairn_extended_state_xsave(%rip)
+	je 3f
+	movl $-1, %eax
+	movl $-1, %edx
+	xrstor (%rsp)
+	jmp 4f
+3:	fxrstor (%rsp)
+4:	movq %rbx, %rsp
 	popq %rax
 	popq %rbx
 	popq %rcx
@@ -80,6 +125,11 @@ trap_common:
 	trap_stub_addresses_from %(\first + 1), \last
 	.endif
 .endm
+
+	.section .rodata.trap_entry, "a"
+	.balign 4
+default_mxcsr:
+	.long 0x1f80
 
 	.section .rodata.trap_stubs, "a"
 	.balign 8

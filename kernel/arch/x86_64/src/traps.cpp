@@ -1,12 +1,16 @@
 // CPU exceptions end the VM with a report: what happened, where, the registers and a
-// symbolized backtrace. Vectors above 31 that nobody handles are counted, not fatal.
+// symbolized backtrace. Interrupts (vectors above 31) go to the interrupt layer, and
+// on their way out give the scheduler its chance to switch threads.
 #include <cstdint>
 
 #include <cairn/arch/arch.h>
 #include <cairn/arch/cpu.h>
+#include <cairn/arch/cpu_features.h>
+#include <cairn/irq/irq.h>
 #include <cairn/kernel/console.h>
 #include <cairn/kernel/ksyms.h>
 #include <cairn/kernel/panic.h>
+#include <cairn/sched/interrupt_exit.h>
 
 #include "trap.h"
 
@@ -48,8 +52,6 @@ constexpr const char* kExceptionNames[32] = {"#DE divide error",
 
 constexpr std::uint64_t kPfPresent = 1 << 0, kPfWrite = 1 << 1, kPfUser = 1 << 2,
                         kPfReserved = 1 << 3, kPfFetch = 1 << 4;
-
-std::uint64_t unexpected_interrupts;
 
 void print_symbol(std::uint64_t address) {
   SymbolInfo s = symbolize(address);
@@ -117,10 +119,24 @@ void explain_page_fault(std::uint64_t address, std::uint64_t error) {
 
 }  // namespace
 
-extern "C" void cairn_arch_trap(TrapFrame* frame) {
-  if (frame->vector < 32) report_exception(*frame);
-  // No device interrupts are routed yet ([M4]); anything else is counted and ignored.
-  ++unexpected_interrupts;
+// Read by trap_entry.S: how to save the interrupted extended state. FXSAVE until the
+// CPU's features are known (interrupts stay off until long after that).
+extern "C" {
+std::uint64_t cairn_extended_state_bytes = 512;
+bool cairn_extended_state_xsave = false;
+}
+
+void init_interrupt_entry() {
+  const CpuFeatures& cpu = cpu_features();
+  cairn_extended_state_xsave = cpu.xsave;
+  cairn_extended_state_bytes = cpu.xsave ? cpu.xsave_bytes : 512;
+}
+
+extern "C" void cairn_arch_trap(TrapFrame* frame) { report_exception(*frame); }
+
+extern "C" void cairn_arch_interrupt(TrapFrame* frame) {
+  irq::dispatch(static_cast<std::uint8_t>(frame->vector));
+  sched::interrupt_exit();
 }
 
 }  // namespace cairn::arch

@@ -49,8 +49,10 @@ class WaitQueue {
   // The thread wake_one() would wake, or null.
   Thread* first() const { return head_; }
 
+  // Takes a waiting `thread` out without waking it (the scheduler's timeouts).
+  void remove(Thread* thread);
+
  private:
-  friend class Scheduler;
   Thread* head_ = nullptr;
   Thread* tail_ = nullptr;
 };
@@ -113,8 +115,8 @@ class Semaphore {
 class RwLock {
  public:
   constexpr RwLock() = default;
-  int read_lock(std::uint64_t deadline_ns = kForever);  // 0, ETIMEDOUT, EDEADLK, EAGAIN
-  int try_read_lock();                                  // 0 or EBUSY
+  int read_lock(std::uint64_t deadline_ns = kForever);   // 0, ETIMEDOUT, EDEADLK, EAGAIN
+  int try_read_lock();                                   // 0 or EBUSY
   int write_lock(std::uint64_t deadline_ns = kForever);  // 0, ETIMEDOUT, EDEADLK
   int try_write_lock();                                  // 0 or EBUSY
   int unlock();                                          // 0 or EPERM

@@ -29,7 +29,8 @@ struct ThreadAttributes {
 // Starts a thread running entry(argument); it becomes runnable at once (the caller
 // keeps running). Returning from `entry` is exit_thread(). ENOMEM when the stack or
 // TLS cannot be allocated, EINVAL for a stack size the scheduler cannot honour.
-Result<Thread*> create_thread(ThreadEntry entry, void* argument, const ThreadAttributes& attributes);
+Result<Thread*> create_thread(ThreadEntry entry, void* argument,
+                              const ThreadAttributes& attributes);
 
 Thread* current_thread();
 std::uint64_t thread_id(const Thread* thread);  // 1 is the boot thread that runs main()
@@ -49,9 +50,12 @@ Result<void> detach_thread(Thread* thread);
 // per-thread record here). Null for a new thread.
 void*& thread_user_data(Thread* thread);
 
-// Called when a thread exits (before its stack is freed, on that thread): the C library
-// frees its per-thread state, pthreads runs key destructors. At most four hooks.
-void on_thread_exit(void (*hook)(Thread* thread));
+// Called when a thread exits (before its stack is freed, on that thread). Hooks of
+// the application stage (pthreads' key destructors, which may still use the C library)
+// run before those of the runtime stage (the C library freeing its per-thread state).
+// At most four hooks per stage.
+enum class ExitHookStage { kApplication, kRuntime };
+void on_thread_exit(void (*hook)(Thread* thread), ExitHookStage stage);
 
 // Lets the other runnable threads run; returns at once when there are none.
 void yield();

@@ -31,9 +31,15 @@ std::uint64_t resolution_ns();
 
 struct ClockInfo {
   std::uint64_t tsc_hz;
-  const char* tsc_source;   // "kvmclock", "cpuid 0x15", "hypervisor", "cpuid 0x16", "hpet", "pit"
-  const char* wall_source;  // "kvmclock", "rtc"
+  const char* tsc_source;     // "kvmclock", "cpuid 0x15", "hypervisor", "cpuid 0x16", "hpet", "pit"
+  const char* wall_source;    // "kvmclock", "rtc"; "none" until the wall clock is first read
+                              // (or when the machine has neither)
+  std::uint64_t tsc_rate_ns;  // how long finding the TSC rate took (the measurement)
+  // The wall clock is as exact as its source: kvmclock's, or the RTC's read at a second
+  // boundary. False while it is an RTC reading taken mid-second (+/- 0.5 s).
+  bool wall_synchronised;
 };
+// Starts the monotonic clock if needed, never the wall clock.
 ClockInfo clock_info();
 
 }  // namespace cairn::time

@@ -29,7 +29,12 @@ void set_page_access(std::uintptr_t base, std::size_t size, PageAccess access);
 // panic, not a faulting instruction) it is looked up like the others.
 void print_backtrace(std::uintptr_t rip, std::uintptr_t rbp, bool rip_is_return_address);
 
-// Loads the FS base for the boot thread's TLS block (the image's PT_TLS template).
-void init_boot_tls();
+// Sets up the boot thread's TLS block (the image's PT_TLS template), loads the FS base
+// and returns the thread pointer.
+std::uintptr_t init_boot_tls();
+
+// Lets the crash report name the owner of guard pages it does not know itself (thread
+// stacks): `lookup` returns a description such as "stack of thread 'worker'", or null.
+void set_guard_page_lookup(const char* (*lookup)(std::uintptr_t address));
 
 }  // namespace cairn::arch

@@ -73,10 +73,28 @@ inline void xsetbv(std::uint32_t reg, std::uint64_t value) {
 inline void pause() { asm volatile("pause"); }
 inline void halt() { asm volatile("hlt"); }
 inline void disable_interrupts() { asm volatile("cli" ::: "memory"); }
+inline void enable_interrupts() { asm volatile("sti" ::: "memory"); }
+inline std::uint64_t read_flags() {
+  std::uint64_t flags;
+  asm volatile("pushfq; popq %0" : "=r"(flags)::"memory");
+  return flags;
+}
+inline constexpr std::uint64_t kFlagsInterrupt = 1u << 9;
+
+// Saves the flags and disables interrupts; restore_interrupts() puts IF back as it was.
+inline std::uint64_t save_and_disable_interrupts() {
+  std::uint64_t flags;
+  asm volatile("pushfq; popq %0; cli" : "=r"(flags)::"memory");
+  return flags;
+}
+inline void restore_interrupts(std::uint64_t flags) {
+  if (flags & kFlagsInterrupt) asm volatile("sti" ::: "memory");
+}
 
 inline constexpr std::uint32_t kMsrEfer = 0xC0000080;
 inline constexpr std::uint32_t kMsrFsBase = 0xC0000100;
 inline constexpr std::uint64_t kEferNxe = 1u << 11;
+inline constexpr std::uint64_t kCr4Fsgsbase = 1u << 16;
 inline constexpr std::uint64_t kCr4Osxsave = 1u << 18;
 
 }  // namespace cairn::arch

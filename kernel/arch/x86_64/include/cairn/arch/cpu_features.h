@@ -15,6 +15,7 @@ struct CpuFeatures {
   bool avx;
   bool avx512;
   bool x2apic;
+  bool fsgsbase;  // RDFSBASE/WRFSBASE (enabled in CR4 when present)
   bool rdrand;
   bool rdseed;
   bool invariant_tsc;
