@@ -6,6 +6,10 @@ message matching the given pattern.
 
   app_repo_test.py --source APP_DIR --build BUILD_DIR [--configure-error REGEX]
                    [boot_test.py options...] [-- app args]
+  app_repo_test.py --build-only --source APP_DIR --build BUILD_DIR
+
+--build-only: configure and build, no boot (a ctest fixture that other tests boot
+the image of: BUILD_DIR/<basename of APP_DIR>).
 """
 import os
 import re
@@ -19,6 +23,9 @@ ROOT = os.path.realpath(os.path.join(HERE, "..", ".."))
 
 def main():
     argv = sys.argv[1:]
+    build_only = "--build-only" in argv
+    if build_only:
+        argv.remove("--build-only")
     opts = {}
     for key in ("--source", "--build", "--configure-error"):
         if key in argv:
@@ -49,6 +56,8 @@ def main():
         print(done.stdout + done.stderr)
         print("FAIL: building the app failed")
         return 1
+    if build_only:
+        return 0
     name = os.path.basename(os.path.normpath(source))
     image = os.path.join(build, name)
     return subprocess.run([sys.executable, os.path.join(HERE, "boot_test.py"), "--image", image]

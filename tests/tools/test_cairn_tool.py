@@ -522,7 +522,9 @@ class AppRepositoryTest(TempDirTest):
         self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
         image = os.path.join(app, "build", "tls")
         loaded, tls_bss = load_segments_memsz(image)
-        self.assertEqual(tls_bss, 64 * 8)
+        # The C library keeps a word or two of its own per thread.
+        self.assertGreaterEqual(tls_bss, 64 * 8)
+        self.assertLess(tls_bss, 64 * 8 + 64)
         check_size_report(self, image)
         rows = parse_size_table(cairn("size", image).stdout)
         self.assertGreaterEqual(rows["app"][3], 64 * 8)

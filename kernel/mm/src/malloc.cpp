@@ -1,6 +1,10 @@
 // The C and POSIX allocation functions, on the heap (heap.h). Failures return NULL
 // with errno ENOMEM (EINVAL for a bad alignment), never crash; newlib's own malloc is
 // replaced as a whole (libs/newlib/src/malloc_glue.cpp provides its _r entry points).
+//
+// The heap cores are not thread-safe (they are plain classes, host-tested as such):
+// every call into them runs with preemption off. That is enough on one CPU because
+// interrupt handlers never allocate; the heap never blocks, so nothing waits inside.
 #include <errno.h>
 #include <stdlib.h>
 
@@ -8,8 +12,21 @@
 #include <cstring>
 
 #include <cairn/mm/heap.h>
+#include <cairn/sched/thread.h>
 
 namespace {
+
+using cairn::sched::PreemptGuard;
+
+void* heap_allocate(std::size_t size) {
+  PreemptGuard guard;
+  return cairn::mm::heap_allocate(size);
+}
+
+void* heap_allocate_aligned(std::size_t alignment, std::size_t size) {
+  PreemptGuard guard;
+  return cairn::mm::heap_allocate_aligned(alignment, size);
+}
 
 void* out_of_memory() {
   errno = ENOMEM;
@@ -23,16 +40,19 @@ bool power_of_two(std::size_t n) { return n && !(n & (n - 1)); }
 extern "C" {
 
 void* malloc(std::size_t size) {
-  void* p = cairn::mm::heap_allocate(size);
+  void* p = heap_allocate(size);
   return p ? p : out_of_memory();
 }
 
-void free(void* p) { cairn::mm::heap_free(p); }
+void free(void* p) {
+  PreemptGuard guard;
+  cairn::mm::heap_free(p);
+}
 
 void* calloc(std::size_t count, std::size_t size) {
   std::size_t bytes;
   if (__builtin_mul_overflow(count, size, &bytes)) return out_of_memory();
-  void* p = cairn::mm::heap_allocate(bytes);
+  void* p = heap_allocate(bytes);
   if (!p) return out_of_memory();
   // Pages come to the heap unzeroed and freed blocks are reused: always clear.
   std::memset(p, 0, bytes);
@@ -46,7 +66,11 @@ void* realloc(void* p, std::size_t size) {
     free(p);
     return nullptr;
   }
-  void* q = cairn::mm::heap_reallocate(p, size);
+  void* q;
+  {
+    PreemptGuard guard;
+    q = cairn::mm::heap_reallocate(p, size);
+  }
   return q ? q : out_of_memory();
 }
 
@@ -55,7 +79,7 @@ void* memalign(std::size_t alignment, std::size_t size) {
     errno = EINVAL;
     return nullptr;
   }
-  void* p = cairn::mm::heap_allocate_aligned(alignment, size);
+  void* p = heap_allocate_aligned(alignment, size);
   return p ? p : out_of_memory();
 }
 
@@ -65,7 +89,7 @@ void* aligned_alloc(std::size_t alignment, std::size_t size) { return memalign(a
 // POSIX: reports errors by return value and leaves errno alone.
 int posix_memalign(void** out, std::size_t alignment, std::size_t size) {
   if (!power_of_two(alignment) || alignment % sizeof(void*)) return EINVAL;
-  void* p = cairn::mm::heap_allocate_aligned(alignment, size);
+  void* p = heap_allocate_aligned(alignment, size);
   if (!p) return ENOMEM;
   *out = p;
   return 0;
@@ -79,7 +103,10 @@ void* pvalloc(std::size_t size) {
   return memalign(4096, rounded & ~std::size_t{4095});
 }
 
-std::size_t malloc_usable_size(void* p) { return cairn::mm::heap_usable_size(p); }
+std::size_t malloc_usable_size(void* p) {
+  PreemptGuard guard;
+  return cairn::mm::heap_usable_size(p);
+}
 
 void cfree(void* p) { free(p); }
 

@@ -82,12 +82,6 @@ void* _sbrk(std::intptr_t) {
 // abort() must not depend on newlib's signal emulation: report and end.
 [[noreturn]] void abort() { cairn::panic("abort() called"); }
 
-// newlib's per-thread state (built with __DYNAMIC_REENT__). One thread for now; the
-// scheduler ([M4]) gives each thread its own.
-struct _reent* __getreent() {
-  return _impure_ptr;
-}
-
 }  // extern "C"
 
 extern "C" void cairn_enosys_warn(const char* name) {
