@@ -100,6 +100,8 @@ def _add_run(commands):
     p.add_argument("--net", type=_checked(qemu.user_net), action="append", default=[],
                    metavar="user[,hostfwd=...]", help="a virtio-net NIC on QEMU user "
                                                       "networking (repeatable, one NIC each)")
+    p.add_argument("--rng", action="count", default=0,
+                   help="a virtio-rng entropy device (repeatable, one device each)")
     p.add_argument("--kernel-option", "-k", action="append", default=[], metavar="NAME=VALUE",
                    help="kernel command-line option (repeatable)")
     p.add_argument("--timeout", type=float, metavar="SECONDS",

@@ -33,6 +33,7 @@ class VmSpec:
     disks: typing.List[str] = dataclasses.field(default_factory=list)
     shares: typing.List[Share] = dataclasses.field(default_factory=list)
     nets: typing.List[str] = dataclasses.field(default_factory=list)   # netdev options after "user"
+    rngs: int = 0   # virtio-rng devices (QEMU's built-in entropy backend)
     debug: bool = False
 
 
@@ -87,6 +88,14 @@ def command_line(qemu, spec):
         command += ["-device", EXIT_DEVICE]
     if spec.initrd:
         command += ["-initrd", spec.initrd]
+    if spec.machine == "microvm":
+        # QEMU 7.2's microvm makes virtio-mmio devices legacy (version 1) by default;
+        # Cairn drives the modern interface (version 2), which Firecracker also offers.
+        command += ["-global", "virtio-mmio.force-legacy=false"]
+        if has_virtio_devices(spec):
+            # With ACPI on, microvm describes its virtio-mmio devices only in the DSDT
+            # and leaves them off the kernel command line, where Cairn looks for them.
+            command += ["-machine", "acpi=off"]
     command += device_arguments(spec)
     if spec.debug:
         command += ["-s", "-S"]
@@ -96,8 +105,12 @@ def command_line(qemu, spec):
     return command
 
 
+def has_virtio_devices(spec):
+    return bool(spec.disks or spec.shares or spec.nets or spec.rngs)
+
+
 def device_arguments(spec):
-    """virtio-blk, virtio-9p and virtio-net, numbered in the order given. On microvm
+    """virtio-blk, virtio-9p, virtio-net and virtio-rng, numbered in the order given. On microvm
     QEMU adds the virtio_mmio.device= entries to the kernel command line itself."""
     transport = "device" if spec.machine == "microvm" else "pci"
     args = []
@@ -110,6 +123,8 @@ def device_arguments(spec):
     for n, options in enumerate(spec.nets):
         args += ["-netdev", f"user,id=net{n}" + (f",{options}" if options else ""),
                  "-device", f"virtio-net-{transport},netdev=net{n}"]
+    for _ in range(spec.rngs):
+        args += ["-device", f"virtio-rng-{transport}"]
     return args
 
 
