@@ -137,8 +137,19 @@ function(cairn_add_unikernel name)
     -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none
     # The link map tells `cairn size` what each library contributes.
     -Wl,-Map=$<TARGET_FILE:${name}>.map)
-  # -nostdlib links every language alike; the C driver avoids needing C++ in the app.
-  set_target_properties(${name} PROPERTIES LINK_DEPENDS ${ld_script} LINKER_LANGUAGE C)
+  # -nostdlib links every language alike, so the driver only decides which implicit
+  # libraries CMake appends. With the C driver in a directory where C++ is enabled it
+  # would append the C++ runtime (-lstdc++ -lm) for the kernel's C++ objects, and any
+  # symbol the image lacks would silently come from the host's glibc libraries: use the
+  # C++ driver there. A C-only application directory has no C++ link rule (and appends
+  # nothing), so there the C driver links.
+  if(DEFINED CMAKE_CXX_LINK_EXECUTABLE)
+    set(link_language CXX)
+  else()
+    set(link_language C)
+  endif()
+  set_target_properties(${name} PROPERTIES LINK_DEPENDS ${ld_script}
+                                           LINKER_LANGUAGE ${link_language})
   add_dependencies(${name} cairn_newlib_build)
   if(CONFIG_KSYMS)
     # Crash reports symbolize addresses from a table inside the image (tools/ksyms.py).
