@@ -11,6 +11,9 @@ Prints, with the machine and QEMU version:
   - heap allocators: the same mixed workload on the host for glibc malloc and Cairn's
     two allocator cores (tools/bench/alloc_bench.cpp, ratio to glibc), and in the guest
     (tools/bench/allocbench) the heap's fragmentation afterwards, for each allocator.
+  - threads: thread create+join, yield switch, mutex hand-off and condvar round trip
+    (tools/bench/threadbench), the same pthreads program in the guest and as a Linux
+    process on one host CPU, as ratios; and how late 1/10/100 ms sleeps wake.
 Every guest figure is measured under TCG (-cpu max), and under KVM too when a probe
 shows hardware KVM really runs guests here.
 
@@ -20,6 +23,7 @@ import argparse
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -156,6 +160,46 @@ def guest_fragmentation(image):
     return held, in_use, free
 
 
+THREADBENCH = re.compile(r"threadbench: create-join-ns=(\d+) yield-switch-ns=(\d+) "
+                         r"mutex-handoff-ns=(\d+) condvar-roundtrip-ns=(\d+)")
+SLEEPBENCH = re.compile(r"threadbench: sleep-late-us 1ms=(-?\d+) 10ms=(-?\d+) 100ms=(-?\d+)")
+THREAD_FIGURES = ("thread create+join", "yield switch", "mutex hand-off", "condvar round trip")
+
+
+def thread_figures(output, what):
+    ops, sleeps = THREADBENCH.search(output), SLEEPBENCH.search(output)
+    if not ops or not sleeps:
+        raise SystemExit(f"bench: threadbench ({what}) printed no figures:\n{output}")
+    return [int(x) for x in ops.groups()], [int(x) for x in sleeps.groups()]
+
+
+def host_threadbench(tmp, runs):
+    """The same program as a Linux process, pinned to one CPU as the guest has one."""
+    binary = os.path.join(tmp, "threadbench")
+    subprocess.run(["cc", "-O2", "-pthread", "-o", binary,
+                    os.path.join(HERE, "threadbench", "main.c")], check=True)
+    command = (["taskset", "-c", "0"] if shutil.which("taskset") else []) + [binary]
+    results = [thread_figures(subprocess.run(command, capture_output=True, text=True,
+                                             check=True).stdout, "host") for _ in range(runs)]
+    return median_figures(results)
+
+
+def guest_threadbench(image, machine, accel, runs):
+    results = []
+    for _ in range(runs):
+        _, status, output = run_qemu(qemu_command(image, machine, accel), timeout=300)
+        if status != 1:
+            raise SystemExit(f"bench: {image} failed on {machine} (status {status})")
+        results.append(thread_figures(output, f"{machine} {accel}"))
+    return median_figures(results)
+
+
+def median_figures(results):
+    ops = [statistics.median(r[0][i] for r in results) for i in range(4)]
+    sleeps = [statistics.median(r[1][i] for r in results) for i in range(3)]
+    return ops, sleeps
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--build", required=True, help="build directory with the default configuration")
@@ -209,6 +253,23 @@ def main():
             os.path.join(build, "tools", "bench", "allocbench"))
         print(f"  {name:12} held {held / 1048576:6.1f} MiB, in use {in_use / 1048576:6.1f} MiB,"
               f" free inside the heap {100 * free / held:4.1f}%")
+
+    threadbench = os.path.join(args.build, "tools", "bench", "threadbench")
+    thread_runs = max(3, args.runs // 5)
+    print(f"\nThreads (tools/bench/threadbench, ns per operation, median of {thread_runs};"
+          " host: Linux pthreads on one CPU)")
+    with tempfile.TemporaryDirectory() as tmp:
+        host_ops, host_sleeps = host_threadbench(tmp, thread_runs)
+    for accel in accels:
+        for machine in ("microvm", "q35"):
+            ops, sleeps = guest_threadbench(threadbench, machine, accel, thread_runs)
+            print(f"  {accel} {machine}:")
+            for name, guest, host in zip(THREAD_FIGURES, ops, host_ops):
+                print(f"    {name:20} guest {guest:8.0f}   host {host:8.0f}   ratio {guest / host:5.2f}x")
+            print("    sleeps woke late by   guest " +
+                  " ".join(f"{d}={v:.0f}us" for d, v in zip(("1ms", "10ms", "100ms"), sleeps)) +
+                  "   host " +
+                  " ".join(f"{d}={v:.0f}us" for d, v in zip(("1ms", "10ms", "100ms"), host_sleeps)))
 
 
 if __name__ == "__main__":
