@@ -32,4 +32,17 @@
 #define _GLIBCXX_ATOMIC_WAIT_H 1
 #endif
 
+#ifdef __cplusplus
+/* The glibc build of <ctime> (included by <chrono>, <mutex>, ...) names C11's
+   timespec_get in a using-declaration; newlib 3.3 lacks it. libs/posix/src/time.cpp
+   implements it (TIME_UTC only). */
+extern "C" {
+struct timespec;
+int timespec_get(struct timespec* ts, int base);
+}
+#ifndef TIME_UTC
+#define TIME_UTC 1
+#endif
+#endif
+
 #endif /* _CAIRN_NEWLIB_SHIM_FEATURES_H */

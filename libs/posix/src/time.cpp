@@ -205,4 +205,10 @@ clock_t _times(struct tms* buffer) {
   return ticks;
 }
 
+// C11's wall-clock read; the C++ headers expect it (libs/newlib/shim/features.h).
+int timespec_get(struct timespec* ts, int base) {
+  if (base != TIME_UTC || clock_gettime(CLOCK_REALTIME, ts) != 0) return 0;
+  return base;
+}
+
 }  // extern "C"

@@ -1,12 +1,6 @@
 // The C++ side: thread_local, the header-only locks of the standard library (they go
 // through libstdc++'s gthr-posix.h to pthreads) and function-local statics raced by
 // threads.
-#include <time.h>
-// newlib 3.3 has no C11 timespec_get, which the host's <ctime> (included by <mutex>)
-// names in a using-declaration; declaring it is enough, nothing here calls it.
-// TODO: drop once libs/newlib/shim declares it for every C++ file.
-extern "C" int timespec_get(struct timespec*, int);
-
 #include <mutex>
 #include <shared_mutex>
 
