@@ -27,6 +27,7 @@ sched_test(lifecycle --expect "^lifecycle: ran=600 created=600 alive=0 self-join
 sched_test(overflow --status 127
            --expect "stack overflow: write of the guard page below the thread 'deep' stack"
            --expect "recurse")
+sched_test(deadlock --status 127 --expect "cairn: panic: deadlock: every thread is blocked")
 
 # A guest sleeping 3 s must cost the host well under a second of CPU (QEMU's own start-up
 # and the cairn tool included).

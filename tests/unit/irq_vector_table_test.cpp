@@ -32,7 +32,11 @@ TEST(IrqVectorTable, ReleaseMakesVectorReusable) {
   auto table = std::make_unique<VectorTable>();
   auto v = table->allocate(handler_a, nullptr, "a");
   ASSERT_TRUE(table->allocate(handler_b, nullptr, "b").ok());
+  EXPECT_EQ(table->in_use(), 2);
   table->release(v.value());
+  EXPECT_EQ(table->in_use(), 1);
+  table->release(v.value());  // twice: counted once
+  EXPECT_EQ(table->in_use(), 1);
   EXPECT_EQ(table->find(v.value()), nullptr);
   auto again = table->allocate(handler_b, nullptr, "c");
   ASSERT_TRUE(again.ok());

@@ -42,6 +42,8 @@ Result<std::uint8_t> allocate_vector(Handler handler, void* context, const char*
   return vectors.allocate(handler, context, name);
 }
 
+int device_vectors_in_use() { return vectors.in_use(); }
+
 void release_vector(std::uint8_t vector) {
   InterruptGuard guard;
   vectors.release(vector);

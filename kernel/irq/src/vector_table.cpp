@@ -17,13 +17,16 @@ Result<std::uint8_t> VectorTable::allocate(Handler handler, void* context, const
     Entry& e = entries_[v - kFirstDeviceVector];
     if (e.handler) continue;
     e = {handler, context, name ? name : "?"};
+    ++in_use_;
     return static_cast<std::uint8_t>(v);
   }
   return Error(EBUSY, "no free interrupt vector");
 }
 
 void VectorTable::release(std::uint8_t vector) {
-  if (is_device_vector(vector)) entries_[vector - kFirstDeviceVector] = {};
+  if (!is_device_vector(vector) || !entries_[vector - kFirstDeviceVector].handler) return;
+  entries_[vector - kFirstDeviceVector] = {};
+  --in_use_;
 }
 
 const VectorTable::Entry* VectorTable::find(std::uint8_t vector) const {

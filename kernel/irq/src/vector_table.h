@@ -23,9 +23,12 @@ class VectorTable {
   void release(std::uint8_t vector);
   // The entry of an allocated vector, else null.
   const Entry* find(std::uint8_t vector) const;
+  // How many vectors are allocated.
+  int in_use() const { return in_use_; }
 
  private:
   Entry entries_[kLastDeviceVector - kFirstDeviceVector + 1];
+  int in_use_ = 0;
 };
 
 }  // namespace cairn::irq

@@ -48,8 +48,12 @@ void update_quantum() {}
 #endif
 
 // Nothing to run: halt until an interrupt. STI takes effect after the next
-// instruction, so no interrupt slips in between it and HLT.
+// instruction, so no interrupt slips in between it and HLT. With no timer armed and no
+// device interrupt routed, nothing can ever wake a thread: that is a deadlock, and
+// ending the VM with a report beats halting forever.
 void idle() {
+  if (!timers_pending() && irq::device_vectors_in_use() == 0)
+    panic("deadlock: every thread is blocked and no timer or device interrupt can wake one");
   ++stats_.idle_halts;
   asm volatile("sti; hlt; cli" ::: "memory");
 }

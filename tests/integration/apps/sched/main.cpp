@@ -258,6 +258,30 @@ int idle_test() {
   return slept >= 3'000'000'000 ? 0 : 1;
 }
 
+// Two threads each wait for a mutex the other holds, and main joins them: nothing can
+// ever run again, and the VM must end with a report instead of halting forever.
+int deadlock_test() {
+  static sched::Mutex a, b;
+  static sched::Semaphore both_locked;
+  auto first = [](void*) {
+    a.lock();
+    both_locked.post();
+    sched::yield();
+    b.lock();
+  };
+  auto second = [](void*) {
+    b.lock();
+    both_locked.post();
+    sched::yield();
+    a.lock();
+  };
+  Thread* t1 = spawn(first, nullptr, "first");
+  Thread* t2 = spawn(second, nullptr, "second");
+  join(t1);
+  join(t2);
+  return 1;
+}
+
 [[gnu::noinline]] int recurse(int depth) {
   volatile char frame[256];
   frame[0] = static_cast<char>(depth);
@@ -277,10 +301,11 @@ int main(int argc, char** argv) {
   struct {
     const char* name;
     int (*run)();
-  } modes[] = {
-      {"yield", yield_test},         {"mutex", mutex_test},       {"condvar", condvar_test},
-      {"timeout", timeout_test},     {"sleep", sleep_test},       {"fpu", fpu_test},
-      {"lifecycle", lifecycle_test}, {"overflow", overflow_test}, {"idle", idle_test}};
+  } modes[] = {{"yield", yield_test},         {"mutex", mutex_test},
+               {"condvar", condvar_test},     {"timeout", timeout_test},
+               {"sleep", sleep_test},         {"fpu", fpu_test},
+               {"lifecycle", lifecycle_test}, {"overflow", overflow_test},
+               {"idle", idle_test},           {"deadlock", deadlock_test}};
   for (auto& m : modes)
     if (!std::strcmp(mode, m.name)) return m.run();
   std::printf("unknown mode '%s'\n", mode);

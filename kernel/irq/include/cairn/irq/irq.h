@@ -63,6 +63,9 @@ bool in_interrupt();
 std::uint64_t interrupt_count(std::uint8_t vector);
 std::uint64_t spurious_count();    // APIC spurious vector and PIC spurious IRQ 7/15
 std::uint64_t unexpected_count();  // vectors that arrived with no handler
+// Device vectors allocated now: when none is and no timer is armed, no interrupt can
+// ever wake a blocked thread (the scheduler reports such a deadlock).
+int device_vectors_in_use();
 
 // Called by the trap entry for vectors >= 32: runs the handler (or counts the
 // interrupt as unexpected) and sends the end-of-interrupt where one is due.
