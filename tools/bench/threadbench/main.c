@@ -134,9 +134,10 @@ static double sleep_late_us(long ns, int runs) {
 
 int main(void) {
   create_join(50); /* warm up: stack caches, page faults */
-  printf("threadbench: create-join-ns=%.0f yield-switch-ns=%.0f mutex-handoff-ns=%.0f "
-         "condvar-roundtrip-ns=%.0f\n",
-         create_join(2000), yield_switch(20000), mutex_handoff(20000), condvar_round_trip(10000));
+  printf(
+      "threadbench: create-join-ns=%.0f yield-switch-ns=%.0f mutex-handoff-ns=%.0f "
+      "condvar-roundtrip-ns=%.0f\n",
+      create_join(2000), yield_switch(20000), mutex_handoff(20000), condvar_round_trip(10000));
   printf("threadbench: sleep-late-us 1ms=%.0f 10ms=%.0f 100ms=%.0f\n", sleep_late_us(1000000, 20),
          sleep_late_us(10000000, 10), sleep_late_us(100000000, 5));
   return 0;
