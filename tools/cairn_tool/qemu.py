@@ -92,10 +92,6 @@ def command_line(qemu, spec):
         # QEMU 7.2's microvm makes virtio-mmio devices legacy (version 1) by default;
         # Cairn drives the modern interface (version 2), which Firecracker also offers.
         command += ["-global", "virtio-mmio.force-legacy=false"]
-        if has_virtio_devices(spec):
-            # With ACPI on, microvm describes its virtio-mmio devices only in the DSDT
-            # and leaves them off the kernel command line, where Cairn looks for them.
-            command += ["-machine", "acpi=off"]
     command += device_arguments(spec)
     if spec.debug:
         command += ["-s", "-S"]
@@ -104,9 +100,6 @@ def command_line(qemu, spec):
         command += ["-append", cmdline]
     return command
 
-
-def has_virtio_devices(spec):
-    return bool(spec.disks or spec.shares or spec.nets or spec.rngs)
 
 
 def device_arguments(spec):

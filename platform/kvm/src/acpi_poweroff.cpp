@@ -13,8 +13,8 @@ namespace {
 using acpi::SdtHeader;
 
 // FADT field offsets (ACPI 6.x, table 5.9).
-constexpr std::uint32_t kFadtDsdt = 40, kFadtPm1aCnt = 64, kFadtPm1bCnt = 68, kFadtFlags = 112,
-                        kFadtXDsdt = 140, kFadtSleepControl = 244;
+constexpr std::uint32_t kFadtPm1aCnt = 64, kFadtPm1bCnt = 68, kFadtFlags = 112,
+                        kFadtSleepControl = 244;
 constexpr std::uint32_t kFlagHwReduced = 1u << 20;
 
 template <typename T>
@@ -66,9 +66,7 @@ AcpiPowerOff find_acpi_poweroff(std::uint64_t rsdp_address) {
   const SdtHeader* fadt = acpi::find_table(rsdp_address, "FACP");
   if (!fadt) return result;
 
-  std::uint64_t dsdt_address = field<std::uint64_t>(fadt, kFadtXDsdt);
-  if (!dsdt_address) dsdt_address = field<std::uint32_t>(fadt, kFadtDsdt);
-  const SdtHeader* dsdt = acpi::table_at(dsdt_address);
+  const SdtHeader* dsdt = acpi::find_dsdt(rsdp_address);
   if (!dsdt || !parse_s5(reinterpret_cast<const std::uint8_t*>(dsdt + 1),
                          dsdt->length - sizeof(SdtHeader), &result.slp_typ_a, &result.slp_typ_b))
     return result;

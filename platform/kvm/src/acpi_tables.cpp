@@ -58,4 +58,16 @@ const SdtHeader* find_table(std::uint64_t rsdp_address, const char (&signature)[
   return nullptr;
 }
 
+const SdtHeader* find_dsdt(std::uint64_t rsdp_address) {
+  constexpr std::uint32_t kFadtDsdt = 40, kFadtXDsdt = 140;  // ACPI 6.x, table 5.9
+  const SdtHeader* fadt = find_table(rsdp_address, "FACP");
+  if (!fadt) return nullptr;
+  auto* bytes = reinterpret_cast<const std::uint8_t*>(fadt);
+  std::uint64_t address = 0;
+  if (fadt->length >= kFadtXDsdt + 8) std::memcpy(&address, bytes + kFadtXDsdt, 8);
+  if (!address && fadt->length >= kFadtDsdt + 4) std::memcpy(&address, bytes + kFadtDsdt, 4);
+  const SdtHeader* dsdt = table_at(address);
+  return dsdt && std::memcmp(dsdt->signature, "DSDT", 4) == 0 ? dsdt : nullptr;
+}
+
 }  // namespace cairn::platform::acpi

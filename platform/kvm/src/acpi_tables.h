@@ -45,4 +45,7 @@ const SdtHeader* table_at(std::uint64_t address);
 // `rsdp_address` points to (0: search the BIOS area for the RSDP). Null when absent.
 const SdtHeader* find_table(std::uint64_t rsdp_address, const char (&signature)[5]);
 
+// The DSDT, which the FADT points to (the root table does not list it). Null when absent.
+const SdtHeader* find_dsdt(std::uint64_t rsdp_address);
+
 }  // namespace cairn::platform::acpi
