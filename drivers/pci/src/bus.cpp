@@ -55,8 +55,8 @@ class PortConfigSpace final : public ConfigSpace {
   }
 };
 
-PortConfigSpace port_config;
-Function found[kMaxFunctions];
+constinit PortConfigSpace port_config;
+constinit Function found[kMaxFunctions];
 std::size_t found_count = 0;
 bool list_requested = false;
 

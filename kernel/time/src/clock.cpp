@@ -19,11 +19,11 @@ bool wall_synchronised();
 namespace {
 
 // Written once by start(), read-only afterwards.
-struct {
+constinit struct {
   std::uint64_t base_tsc;
   TscScale scale;
   TscRate rate;
-} clock;
+} clock{};
 
 Once started;
 std::atomic<std::uint64_t> latest_ns{0};

@@ -37,7 +37,6 @@ inline constexpr std::uint8_t kCapabilityMsi = 0x05, kCapabilityVendor = 0x09,
 
 class ConfigSpace {
  public:
-  virtual ~ConfigSpace() = default;
   // `offset` < 256 and aligned to `width` (1, 2 or 4 bytes). A function that does not
   // exist reads as all ones.
   virtual std::uint32_t read(Address address, std::uint16_t offset, int width) = 0;
@@ -48,6 +47,11 @@ class ConfigSpace {
   std::uint32_t read32(Address a, std::uint16_t offset) { return read(a, offset, 4); }
   void write16(Address a, std::uint16_t offset, std::uint16_t v) { write(a, offset, 2, v); }
   void write32(Address a, std::uint16_t offset, std::uint32_t v) { write(a, offset, 4, v); }
+
+ protected:
+  // Never deleted through the interface; a trivial destructor keeps a global config
+  // space free of a static destructor (kernel globals must be constant-initialised).
+  ~ConfigSpace() = default;
 };
 
 struct Function {
