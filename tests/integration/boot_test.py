@@ -4,7 +4,11 @@ how it ended. Used by ctest; prints the console output so failures can be read.
 
   boot_test.py --image IMG [--machine M] [--cpu C] [--kernel-option K]...
                [--expect REGEX]... [--expect-in-order] [--reject REGEX]... [--status N]
-               [--no-exit-device [--power-off]] [-- app args]
+               [--no-exit-device [--power-off]] [--run-option=ARG]... [-- app args]
+
+--run-option=ARG: one more word for the `cairn run` command (repeatable, in order), for
+devices: `--run-option=--rng`, `--run-option=--disk --run-option=disk.img`. Give it with
+`=`, since ARG usually starts with `--`.
 
 --power-off: without the exit device, require that the VM powers itself off (QEMU is
 run without -no-reboot, so a reset instead of an ACPI power-off would loop and time out).
@@ -94,6 +98,7 @@ def main():
     p.add_argument("--host-clock", action="append", default=[], metavar="REGEX")
     p.add_argument("--host-clock-tolerance", type=float, default=2.0, metavar="SECONDS")
     p.add_argument("--timestamps", action="store_true")
+    p.add_argument("--run-option", action="append", default=[], metavar="ARG")
     p.add_argument("--max-host-cpu", type=float, metavar="SECONDS",
                    help="fail when QEMU (and the cairn tool) used more host CPU time than "
                         "this: an idle guest must halt, not spin")
@@ -107,6 +112,7 @@ def main():
         run += ["--kernel-option", k]
     if args.no_exit_device:
         run += ["--no-exit-device"]
+    run += args.run_option
     if app_args:
         run += ["--"] + app_args
     if args.power_off:

@@ -145,6 +145,29 @@ class DryRunTest(TempDirTest):
         self.assertEqual(option_values(command, "-accel"), ["tcg"])
         self.assertFalse([w for w in command if w.startswith("isa-debug-exit")])
 
+    def test_readonly_disk_keeps_its_place_among_disks(self):
+        disk0, disk1 = self.make_file("a.img"), self.make_file("b.img")
+        command = self.dry_run("--disk", disk0, "--disk-ro", disk1)
+        self.assertEqual(option_values(command, "-drive"), [
+            f"file={disk0},format=raw,if=none,id=disk0",
+            f"file={disk1},format=raw,if=none,id=disk1,readonly=on"])
+
+    def test_virtconsole_on_each_transport(self):
+        port = os.path.join(self.tmp, "hvc0,log.txt")
+        for machine, transport in (("microvm", "device"), ("q35", "pci")):
+            command = self.dry_run("--machine", machine, "--virtconsole", port)
+            self.assertEqual(option_values(command, "-chardev"),
+                             [f"file,id=vcon0,path={port.replace(',', ',,')}"])
+            self.assertEqual(option_values(command, "-device")[1:], [
+                f"virtio-serial-{transport}", "virtconsole,chardev=vcon0"])
+            # microvm keeps ACPI: Cairn finds virtio-mmio devices in the DSDT too.
+            self.assertNotIn("acpi=off", option_values(command, "-machine"))
+
+    def test_virtconsole_needs_an_existing_directory(self):
+        done = cairn("run", IMAGE, "--dry-run", "--virtconsole", os.path.join(self.tmp, "no", "f"))
+        self.assertEqual(done.returncode, 2)
+        self.assertRegex(done.stderr, r"argument --virtconsole: no such directory")
+
 
 class ErrorTest(TempDirTest):
     """Every error is one line `cairn: ...` on stderr with status 2, nothing on stdout."""

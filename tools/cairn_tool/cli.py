@@ -94,6 +94,8 @@ def _add_run(commands):
                    help="file handed to the image as its boot module")
     p.add_argument("--disk", type=_checked(qemu.existing_file), action="append", default=[],
                    metavar="FILE", help="raw disk image as a virtio-blk device (repeatable)")
+    p.add_argument("--disk-ro", type=_checked(qemu.readonly_disk), action="append", dest="disk",
+                   metavar="FILE", help="the same, read-only (counts among the --disk devices)")
     p.add_argument("--share", type=_checked(qemu.share), action="append", default=[],
                    metavar="HOSTDIR:TAG", help="host directory as a virtio-9p share "
                                                "mounted by TAG (repeatable)")
@@ -102,6 +104,8 @@ def _add_run(commands):
                                                       "networking (repeatable, one NIC each)")
     p.add_argument("--rng", action="count", default=0,
                    help="a virtio-rng entropy device (repeatable, one device each)")
+    p.add_argument("--virtconsole", type=_checked(qemu.output_file), metavar="FILE",
+                   help="a virtio console (hvc0) whose output QEMU writes to FILE")
     p.add_argument("--kernel-option", "-k", action="append", default=[], metavar="NAME=VALUE",
                    help="kernel command-line option (repeatable)")
     p.add_argument("--timeout", type=float, metavar="SECONDS",

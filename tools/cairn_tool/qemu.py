@@ -34,6 +34,7 @@ class VmSpec:
     shares: typing.List[Share] = dataclasses.field(default_factory=list)
     nets: typing.List[str] = dataclasses.field(default_factory=list)   # netdev options after "user"
     rngs: int = 0   # virtio-rng devices (QEMU's built-in entropy backend)
+    virtconsole: typing.Optional[str] = None   # file that receives the virtio console port
     debug: bool = False
 
 
@@ -51,6 +52,24 @@ def find_qemu():
 def existing_file(path):
     if not os.path.isfile(path):
         raise CairnError(f"no such file: {path}")
+    return os.path.abspath(path)
+
+
+class ReadOnlyDisk(str):
+    """A --disk-ro path: the device offers VIRTIO_BLK_F_RO and QEMU opens the file read-only."""
+
+
+def readonly_disk(path):
+    return ReadOnlyDisk(existing_file(path))
+
+
+def output_file(path):
+    """A file QEMU creates (or truncates) and writes: its directory must exist."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise CairnError(f"no such directory: {directory}")
+    if os.path.isdir(path):
+        raise CairnError(f"is a directory: {path}")
     return os.path.abspath(path)
 
 
@@ -108,7 +127,8 @@ def device_arguments(spec):
     transport = "device" if spec.machine == "microvm" else "pci"
     args = []
     for n, disk in enumerate(spec.disks):
-        args += ["-drive", f"file={_opt(disk)},format=raw,if=none,id=disk{n}",
+        readonly = ",readonly=on" if isinstance(disk, ReadOnlyDisk) else ""
+        args += ["-drive", f"file={_opt(disk)},format=raw,if=none,id=disk{n}{readonly}",
                  "-device", f"virtio-blk-{transport},drive=disk{n}"]
     for n, s in enumerate(spec.shares):
         args += ["-fsdev", f"local,id=fs{n},path={_opt(s.path)},security_model=none",
@@ -118,6 +138,11 @@ def device_arguments(spec):
                  "-device", f"virtio-net-{transport},netdev=net{n}"]
     for _ in range(spec.rngs):
         args += ["-device", f"virtio-rng-{transport}"]
+    if spec.virtconsole:
+        # A virtio-serial device whose port 0 is a console (hvc0) written to a file.
+        args += ["-device", f"virtio-serial-{transport}",
+                 "-chardev", f"file,id=vcon0,path={_opt(spec.virtconsole)}",
+                 "-device", "virtconsole,chardev=vcon0"]
     return args
 
 

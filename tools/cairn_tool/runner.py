@@ -39,7 +39,7 @@ def vm_spec(args):
         image=checked_image(args.image), machine=args.machine, cpu=args.cpu, mem=args.mem,
         initrd=args.initrd, kernel_options=args.kernel_option, app_args=args.app_args,
         exit_device=not args.no_exit_device, disks=args.disk, shares=args.share,
-        nets=args.net, rngs=args.rng, debug=args.debug)
+        nets=args.net, rngs=args.rng, debug=args.debug, virtconsole=args.virtconsole)
 
 
 def checked_image(path):
