@@ -37,46 +37,14 @@ void cairn_enosys_warn(const char* name);
     return (ret)-1;                       \
   }
 
-/* Called by newlib's own wrappers (open(), stat(), time(), clock(), system()...). */
-ENOSYS_STUB(int, _open, (const char* path, int flags, ...))
-ENOSYS_STUB(int, _link, (const char* old, const char* new_path))
-ENOSYS_STUB(int, _unlink, (const char* path))
-ENOSYS_STUB(int, _stat, (const char* path, struct stat* st))
+/* Called by newlib's own wrappers (system()...). The file calls are the VFS's
+ * (CONFIG_VFS), or enosys_files.c's stubs without it. */
 ENOSYS_STUB(int, _fork, (void))
 ENOSYS_STUB(int, _execve, (const char* path, char* const argv[], char* const envp[]))
 ENOSYS_STUB(int, _wait, (int* status))
 
 /* POSIX calls newlib declares but leaves to the system. */
-ENOSYS_STUB(int, access, (const char* path, int mode))
-ENOSYS_STUB(int, chdir, (const char* path))
-ENOSYS_STUB(int, fchdir, (int fd))
-ENOSYS_STUB(int, chmod, (const char* path, mode_t mode))
-ENOSYS_STUB(int, fchmod, (int fd, mode_t mode))
-ENOSYS_STUB(int, chown, (const char* path, uid_t owner, gid_t group))
-ENOSYS_STUB(int, fchown, (int fd, uid_t owner, gid_t group))
-ENOSYS_STUB(int, lchown, (const char* path, uid_t owner, gid_t group))
-ENOSYS_STUB(int, dup, (int fd))
-ENOSYS_STUB(int, dup2, (int fd, int fd2))
-ENOSYS_STUB(int, fsync, (int fd))
-ENOSYS_STUB(int, fdatasync, (int fd))
-ENOSYS_STUB(int, ftruncate, (int fd, off_t length))
-ENOSYS_STUB(int, truncate, (const char* path, off_t length))
-ENOSYS_STUB(int, lstat, (const char* path, struct stat* st))
-ENOSYS_STUB(int, mkdir, (const char* path, mode_t mode))
-ENOSYS_STUB(int, rmdir, (const char* path))
-ENOSYS_STUB(int, pipe, (int fds[2]))
-ENOSYS_STUB(ssize_t, readlink, (const char* path, char* buffer, size_t size))
-ENOSYS_STUB(int, symlink, (const char* target, const char* path))
 ENOSYS_STUB(long, sysconf, (int name))
-
-/* getcwd reports failure with NULL. */
-__attribute__((weak)) char* getcwd(char* buffer, size_t size) {
-  (void)buffer;
-  (void)size;
-  WARN_ONCE("getcwd");
-  errno = ENOSYS;
-  return NULL;
-}
 
 /* The application runs as root in its own machine. */
 __attribute__((weak)) uid_t getuid(void) { return 0; }

@@ -1,6 +1,6 @@
-// newlib's system-call layer: newlib's POSIX wrappers (write() -> _write_r() ->
-// _write()) end here. Files 0-2 are the console; everything else fails with EBADF
-// until the VFS ([M6]) owns the file-descriptor table.
+// newlib's system-call layer: newlib's POSIX wrappers (getpid() -> _getpid_r() ->
+// _getpid()) end here. The file calls (_read, _write, _open, ...) are the VFS's
+// (libs/vfs, CONFIG_VFS), or console_fds.cpp's console-only ones without it.
 #include <errno.h>
 #include <reent.h>
 #include <signal.h>
@@ -16,8 +16,6 @@
 
 namespace {
 
-bool is_console(int fd) { return fd >= 0 && fd <= 2; }
-
 int fail(int error) {
   errno = error;
   return -1;
@@ -26,35 +24,6 @@ int fail(int error) {
 }  // namespace
 
 extern "C" {
-
-int _write(int fd, const void* buffer, std::size_t length) {
-  if (!is_console(fd)) return fail(EBADF);
-  cairn::console_write(static_cast<const char*>(buffer), length);
-  return static_cast<int>(length);
-}
-
-int _read(int fd, void* buffer, std::size_t length) {
-  if (!is_console(fd)) return fail(EBADF);
-  return static_cast<int>(cairn::console_read(static_cast<char*>(buffer), length));
-}
-
-int _close(int fd) { return is_console(fd) ? 0 : fail(EBADF); }
-
-off_t _lseek(int fd, off_t, int) { return is_console(fd) ? fail(ESPIPE) : fail(EBADF); }
-
-int _fstat(int fd, struct stat* st) {
-  if (!is_console(fd)) return fail(EBADF);
-  std::memset(st, 0, sizeof *st);
-  st->st_mode = S_IFCHR | 0620;
-  st->st_blksize = 1024;
-  return 0;
-}
-
-int _isatty(int fd) {
-  if (is_console(fd)) return 1;
-  errno = EBADF;
-  return 0;
-}
 
 // One process, always pid 1: a unikernel's application is its init.
 int _getpid() { return 1; }
@@ -77,7 +46,14 @@ void* _sbrk(std::intptr_t) {
   return reinterpret_cast<void*>(-1);
 }
 
-[[noreturn]] void _exit(int status) { cairn::shutdown(status); }
+// Defined by the VFS when it is linked: closes every file and syncs and unmounts every
+// filesystem, after atexit handlers, destructors and stdio's flush have run.
+[[gnu::weak]] void cairn_vfs_exit();
+
+[[noreturn]] void _exit(int status) {
+  if (cairn_vfs_exit) cairn_vfs_exit();
+  cairn::shutdown(status);
+}
 
 // abort() must not depend on newlib's signal emulation: report and end.
 [[noreturn]] void abort() { cairn::panic("abort() called"); }
