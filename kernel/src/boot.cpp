@@ -26,6 +26,7 @@ namespace {
 
 CommandLine command_line;
 const Initcall* next_initcall = __initcalls_start;
+const BootInfo* boot_info;
 
 const KernelParam* find_param(std::string_view name) {
   for (const KernelParam* p = __kernel_params_start; p != __kernel_params_end; ++p)
@@ -67,6 +68,10 @@ void apply_command_line(const BootInfo& info) {
 
 const CommandLine& kernel_command_line() { return command_line; }
 
+std::span<const BootModule> boot_modules() {
+  return boot_info ? boot_info->boot_modules() : std::span<const BootModule>{};
+}
+
 void run_initcalls(int last_level) {
   for (; next_initcall != __initcalls_end && next_initcall->level <= last_level; ++next_initcall)
     next_initcall->fn();
@@ -74,6 +79,7 @@ void run_initcalls(int last_level) {
 
 // Never returns, so it never checks a canary set before init_stack_protector() ran.
 void kernel_boot(BootInfo& info) {
+  boot_info = &info;
   arch::early_init();
   init_stack_protector();
   run_initcalls(CAIRN_INITCALL_LEVEL_console);

@@ -47,4 +47,8 @@ struct BootInfo {
 // Entered by the platform once the CPU is in 64-bit mode on the boot stack.
 [[noreturn]] void kernel_boot(BootInfo& info);
 
+// The modules the image was booted with (the initrd: QEMU -initrd), for the components
+// that read them during boot. Their memory is never handed to the page allocator.
+std::span<const BootModule> boot_modules();
+
 }  // namespace cairn
