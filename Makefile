@@ -2,7 +2,8 @@
 # per build directory. See README.md.
 #
 #   make run                  build examples/hello and boot it under QEMU
-#   make test                 build everything and run every test
+#   make test                 build everything in $(BUILD)-test (configs/test.conf: the
+#                             defaults plus the drivers and filesystems) and run every test
 #   make                      build everything
 #   make menuconfig | defconfig | olddefconfig | savedefconfig
 #   make size [IMAGE=...]     what each library contributes to an image (default: hello)
@@ -46,9 +47,19 @@ run: configure
 	@echo "==> Booting examples/hello on QEMU ($(MACHINE))"
 	@tools/cairn run --machine $(MACHINE) $(BUILD)/examples/hello/hello
 
-test: all
+# The tests need the device drivers and filesystems, which the defaults leave out: they
+# get a build directory of their own, so that make run keeps building the default image.
+TEST_BUILD ?= $(BUILD)-test
+
+test: deps
+	@if [ ! -f $(TEST_BUILD)/build.ninja ]; then \
+	  echo "==> Configuring $(TEST_BUILD)/ (defaults + configs/test.conf)"; \
+	  cmake -S . -B $(TEST_BUILD) $(CMAKE_FLAGS) -DCAIRN_CONFIG="$(abspath configs/test.conf)"; \
+	fi
+	@echo "==> Building ($(TEST_BUILD)/; the first build also compiles newlib, about a minute)"
+	@cmake --build $(TEST_BUILD) -- --quiet
 	@echo "==> Running the tests"
-	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --progress
+	@cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS) --progress
 
 size: all
 	@tools/cairn size $(IMAGE)
@@ -72,14 +83,22 @@ bench: all
 	  cmake -S . -B $(BUILD)-bench-tlsf $(CMAKE_FLAGS) -DCAIRN_CONFIG="$(abspath configs/bench-tlsf.conf)"; \
 	fi
 	@cmake --build $(BUILD)-bench-tlsf --target allocbench -- --quiet
-	@echo "==> Benchmarking (about a minute under TCG)"
-	@tools/bench/bench.py --build $(BUILD) --bench-build $(BUILD)-bench --tlsf-build $(BUILD)-bench-tlsf
+	@if [ ! -f $(TEST_BUILD)/build.ninja ]; then \
+	  echo "==> Configuring $(TEST_BUILD)/ (defaults + configs/test.conf)"; \
+	  cmake -S . -B $(TEST_BUILD) $(CMAKE_FLAGS) -DCAIRN_CONFIG="$(abspath configs/test.conf)"; \
+	fi
+	@cmake --build $(TEST_BUILD) --target blockbench fsbench -- --quiet
+	@echo "==> Benchmarking (several minutes under TCG)"
+	@tools/bench/bench.py --build $(BUILD) --bench-build $(BUILD)-bench --tlsf-build $(BUILD)-bench-tlsf \
+	  --device-build $(TEST_BUILD)
 
 menuconfig defconfig olddefconfig savedefconfig: configure
 	@cmake --build $(BUILD) --target $@
 
 clean:
-	@if [ -f $(BUILD)/build.ninja ]; then cmake --build $(BUILD) --target clean; fi
+	@for b in $(BUILD) $(TEST_BUILD); do \
+	  if [ -f $$b/build.ninja ]; then cmake --build $$b --target clean; fi; \
+	done
 
 distclean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(TEST_BUILD) $(BUILD)-bench $(BUILD)-bench-tlsf

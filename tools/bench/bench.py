@@ -17,7 +17,8 @@ Prints, with the machine and QEMU version:
 Every guest figure is measured under TCG (-cpu max), and under KVM too when a probe
 shows hardware KVM really runs guests here.
 
-  bench.py --build BUILD --bench-build BENCH_BUILD --tlsf-build TLSF_BUILD [--runs N]
+  bench.py --build BUILD --bench-build BENCH_BUILD --tlsf-build TLSF_BUILD
+           --device-build TEST_BUILD [--runs N]
 """
 import argparse
 import os
@@ -200,11 +201,106 @@ def median_figures(results):
     return ops, sleeps
 
 
+FSBENCH = re.compile(r"fsbench: chunk=(\d+) mib=(\d+) write-mib-s=([0-9.]+) read-mib-s=([0-9.]+)")
+FSBENCH_ARGS = ["32", str(128 * 1024), "3"]  # MiB, bytes per read/write, rounds (best kept)
+
+
+def fs_9p_throughput(build, accels):
+    """9p share sequential throughput (tools/bench/fsbench): the guest writes (then fsyncs)
+    and reads a file on a virtio-9p share of a host tmpfs directory; the same program runs
+    on the host against that tmpfs directly."""
+    image = os.path.join(build, "tools", "bench", "fsbench")
+    tmpfs = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    print(f"\n9p share, sequential throughput (tools/bench/fsbench: {FSBENCH_ARGS[0]} MiB in "
+          f"{int(FSBENCH_ARGS[1]) // 1024} KiB requests, best of {FSBENCH_ARGS[2]}; host: tmpfs)")
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory(dir=tmpfs) as share:
+        binary = os.path.join(tmp, "fsbench")
+        subprocess.run(["cc", "-O2", "-o", binary, os.path.join(HERE, "fsbench", "main.c")],
+                       check=True)
+        out = subprocess.run([binary, share] + FSBENCH_ARGS, capture_output=True, text=True,
+                             check=True).stdout
+        host = FSBENCH.search(out)
+        if not host:
+            raise SystemExit(f"bench: fsbench (host) printed no figures:\n{out}")
+        host_write, host_read = float(host.group(3)), float(host.group(4))
+        print(f"  host tmpfs      write {host_write:8.1f} MiB/s   read {host_read:8.1f} MiB/s")
+        for accel in accels:
+            for machine in ("microvm", "q35"):
+                command = [sys.executable, CAIRN, "run", image, "--machine", machine,
+                           "--accel", accel, "--mem", "128M", "--share", f"{share}:bench",
+                           "--kernel-option", "vfs.mount=bench:/mnt/bench:9p",
+                           "--", "/mnt/bench"] + FSBENCH_ARGS
+                done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True,
+                                      text=True, timeout=600)
+                guest = FSBENCH.search(done.stdout)
+                if done.returncode != 0 or not guest:
+                    raise SystemExit(f"bench: fsbench failed on {machine} {accel} "
+                                     f"(status {done.returncode}):\n{done.stdout}{done.stderr}")
+                write, read = float(guest.group(3)), float(guest.group(4))
+                print(f"  {accel:3} {machine:8}    write {write:8.1f} MiB/s   read {read:8.1f} MiB/s"
+                      f"   ({write / host_write:.2f}x / {read / host_read:.2f}x of the host)")
+
+
+def block_io(build, accels):
+    """Block I/O (virtio-blk, M5): tools/bench/blockbench in the guest against the same
+    scratch disk image read and written by the host with O_DIRECT (blockbench/host.py)."""
+    sys.path.insert(0, os.path.join(HERE, "blockbench"))
+    import host as blockbench_host  # noqa: E402
+    image = os.path.join(build, "tools", "bench", "blockbench")
+    print("\nBlock I/O, sequential, one request at a time, 64 MiB scratch disk "
+          "(guest: virtio-blk, QEMU cache=writeback; host: O_DIRECT)")
+    # Scratch space in the build directory: /tmp may be a tmpfs, which refuses O_DIRECT.
+    for line in blockbench_host.report(CAIRN, image, build, accels):
+        print(f"  {line}")
+
+
+VFSBENCH = re.compile(r"vfsbench: files=(\d+) (.*)$", re.M)
+VFSBENCH_ARGS = ["5000", "3"]  # files, rounds (best kept)
+
+
+def vfs_rates(build, accels):
+    """File create/write/read/stat/unlink rates and sequential throughput on ramfs
+    (tools/bench/vfsbench in the guest, /tmp) against the same program on the host's
+    tmpfs, as ratios."""
+    image = os.path.join(build, "tools", "bench", "vfsbench")
+
+    def figures(output, what):
+        m = VFSBENCH.search(output)
+        if not m:
+            raise SystemExit(f"bench: vfsbench ({what}) printed no figures:\n{output}")
+        return dict((k, float(v)) for k, v in (f.split("=") for f in m.group(2).split()))
+
+    tmpfs = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    print(f"\nFiles on ramfs (tools/bench/vfsbench: {VFSBENCH_ARGS[0]} files of 4 KiB, then one "
+          f"64 MiB file; best of {VFSBENCH_ARGS[1]}; host: the same program on tmpfs)")
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory(dir=tmpfs) as shm:
+        binary = os.path.join(tmp, "vfsbench")
+        subprocess.run(["cc", "-O2", "-o", binary, os.path.join(HERE, "vfsbench", "main.c")],
+                       check=True)
+        host = figures(subprocess.run([binary, shm] + VFSBENCH_ARGS, capture_output=True,
+                                      text=True, check=True).stdout, "host")
+    print("  " + " " * 13 + " ".join(f"{k:>15}" for k in host))
+    print("  host tmpfs   " + " ".join(f"{v:15.0f}" for v in host.values()))
+    for accel in accels:
+        for machine in ("microvm", "q35"):
+            command = [sys.executable, CAIRN, "run", image, "--machine", machine, "--accel", accel,
+                       "--mem", "256M", "--", "/tmp"] + VFSBENCH_ARGS
+            done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True,
+                                  text=True, timeout=600)
+            if done.returncode != 0:
+                raise SystemExit(f"bench: vfsbench failed on {machine} {accel}:\n{done.stdout}")
+            guest = figures(done.stdout, f"{machine} {accel}")
+            print(f"  {accel:3} {machine:8} " + " ".join(f"{guest[k]:15.0f}" for k in host))
+            print("      ratio    " + " ".join(f"{guest[k] / host[k]:14.2f}x" for k in host))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--build", required=True, help="build directory with the default configuration")
     p.add_argument("--bench-build", required=True, help="build directory with configs/bench.conf")
     p.add_argument("--tlsf-build", required=True, help="build directory with configs/bench-tlsf.conf")
+    p.add_argument("--device-build", required=True,
+                   help="build directory with configs/test.conf (the device drivers, 9p)")
     p.add_argument("--runs", type=int, default=15)
     args = p.parse_args()
     hello = os.path.join(args.build, "examples", "hello", "hello")
@@ -270,6 +366,14 @@ def main():
                   " ".join(f"{d}={v:.0f}us" for d, v in zip(("1ms", "10ms", "100ms"), sleeps)) +
                   "   host " +
                   " ".join(f"{d}={v:.0f}us" for d, v in zip(("1ms", "10ms", "100ms"), host_sleeps)))
+
+    # 9p share throughput and block I/O need the drivers, which the default
+    # configuration leaves out.
+    fs_9p_throughput(args.device_build, accels)
+    block_io(args.device_build, accels)
+
+    # Files on ramfs (VFS work, M6).
+    vfs_rates(args.build, accels)
 
 
 if __name__ == "__main__":
