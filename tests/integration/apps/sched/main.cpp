@@ -188,7 +188,7 @@ int sleep_test() {
               (unsigned long long)(worst / 1000), spins > 0);
   // The target is 2 ms under TCG (make bench measures it); a test must also pass on a
   // host busy with other tests, so it only catches wake-ups gone badly wrong.
-  return worst < 20'000'000 && spins > 0 ? 0 : 1;
+  return worst < 50'000'000 && spins > 0 ? 0 : 1;
 }
 
 // SSE state survives switches: each thread keeps values in vector registers across

@@ -244,7 +244,10 @@ void check_sleeps() {
     for (int j = i; j > 0 && slept[j - 1] > slept[j]; --j) std::swap(slept[j - 1], slept[j]);
   std::int64_t median = slept[kSleeps / 2];
   printf("nanosleep 100 ms: median %lld us\n", static_cast<long long>(median));
-  CHECK(median <= 102'000, "median 100 ms sleep %lld us", static_cast<long long>(median));
+  // The target (2 ms under TCG) is what make bench measures; on a host busy with other
+  // tests the vCPU itself may wait to be scheduled, so the test only catches a clock
+  // or timer that is systematically off.
+  CHECK(median <= 110'000, "median 100 ms sleep %lld us", static_cast<long long>(median));
   std::int64_t start = now(CLOCK_MONOTONIC);
   CHECK(usleep(100'000) == 0, "usleep");
   check_sleep("usleep 100 ms", 100'000, start);
