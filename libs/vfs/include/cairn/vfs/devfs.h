@@ -5,10 +5,10 @@
 //   Result<RefPtr<OpenFile>> open_vda(void* disk, int flags);
 //   TRY(devfs::add_device("vda", vfs::kBlockDevice | 0660, make_dev(254, 0), open_vda, disk));
 //
-// Block devices (vda, vdb, ...): the block layer registers one node per disk through
-// this same call; BlockDeviceFile (TODO with cairn/block) will turn byte offsets into
-// sector I/O with read-modify-write. Nodes may be added at any time, also before devfs
-// is mounted (they are kept and appear in /dev once it is).
+// Block devices (vda, vdb, ...): src/devfs_block.cpp registers one node per disk of
+// cairn/block's registry through this same call (with CONFIG_BLOCK). Nodes may be added
+// at any time, also before devfs is mounted (they are kept and appear in /dev once it
+// is).
 #pragma once
 
 #include <cstdint>
