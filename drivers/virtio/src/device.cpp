@@ -1,14 +1,49 @@
 // The device initialisation sequence and queue set-up (virtio 1.2 section 3.1.1).
 #include <errno.h>
 
+#include <cstring>
 #include <new>
 
 #include <cairn/arch/cpu.h>
+#include <cairn/config.h>
+#include <cairn/kernel/console.h>
 #include <cairn/kernel/memory.h>
 #include <cairn/time/clock.h>
 #include <cairn/virtio/device.h>
 
 namespace cairn::virtio {
+namespace {
+
+// QEMU's TCG with one vCPU translates the guest's fences into nothing (it assumes no
+// other CPU runs guest code), yet its device models run in other host threads and read
+// the rings concurrently. A store then a load of the rings (publish(),
+// enable_interrupts()) can so be reordered by the host CPU, both sides decide the other
+// will act, and a queue stalls for good: seen as a virtio-net receive queue with frames
+// in its used ring and no interrupt. An I/O port access takes QEMU's global lock, a
+// real barrier. Hardware virtualisation needs none of this, and an exit costs there: it
+// is used only under QEMU's TCG: its signature "TCGTCGTCGTCG", or (older QEMU) the
+// hypervisor bit with no signature at all.
+void port_fence() { (void)arch::inb(0x80); }  // the POST port: reading it has no effect
+
+void (*device_fence())() {
+  static int tcg = -1;
+  if (tcg < 0) {
+    const bool hypervisor = arch::cpuid(1).ecx & (1u << 31);
+    const arch::CpuidResult leaf = arch::cpuid(0x40000000);
+    char signature[13] = {};
+    std::memcpy(signature, &leaf.ebx, 4);
+    std::memcpy(signature + 4, &leaf.ecx, 4);
+    std::memcpy(signature + 8, &leaf.edx, 4);
+    tcg = hypervisor && (std::strcmp(signature, "TCGTCGTCGTCG") == 0 || signature[0] == 0);
+#ifdef CONFIG_BOOT_LOG
+    kprintf("cairn: virtio: hypervisor \"%s\"%s\n", signature,
+            tcg ? ": TCG, ring fences go through an I/O port" : "");
+#endif
+  }
+  return tcg ? port_fence : nullptr;
+}
+
+}  // namespace
 
 Queue::Queue(Transport& transport, std::uint16_t index, SplitQueue ring, void* memory,
              std::size_t pages)
@@ -79,7 +114,8 @@ Result<Queue*> Device::setup_queue(std::uint16_t index, std::uint16_t max_size,
   const QueueConfig config{size, has_feature(kFeatureEventIdx),
                            has_feature(kFeatureIndirectDesc)
                                ? (indirect_max < size ? indirect_max : size)
-                               : std::uint16_t{0}};
+                               : std::uint16_t{0},
+                           device_fence()};
   const std::size_t bytes = SplitQueue::memory_bytes(config);
   const std::size_t pages = (bytes + memory::kPageSize - 1) / memory::kPageSize;
   void* memory = TRY(memory::allocate_pages(pages, memory::Owner::kOther));

@@ -68,6 +68,7 @@ class VirtioNet final : public net::PacketDevice {
   void release(net::PacketBuffer* segment) override;
   Result<std::size_t> send(std::span<const net::TxFrame> frames) override;
   Result<void> reclaim() override;
+  void renotify() override;
   net::PacketDeviceStats stats() const override;
 
  private:
@@ -187,6 +188,13 @@ void VirtioNet::service() {
     if (listener_.tx_ready) listener_.tx_ready(*this, listener_.context);
   }
   check_link();
+}
+
+void VirtioNet::renotify() {
+  IrqGuard guard;
+  device_.transport().notify(net_spec::kReceiveQueue);
+  device_.transport().notify(net_spec::kTransmitQueue);
+  service();  // completions that raised no interrupt
 }
 
 void VirtioNet::check_link() {

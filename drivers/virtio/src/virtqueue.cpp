@@ -152,10 +152,15 @@ bool SplitQueue::publish() {
   published_index_ = new_index;
   // The index must be visible before the device's wish is read, or both sides could
   // decide that the other one will act.
-  std::atomic_thread_fence(std::memory_order_seq_cst);
+  full_fence();
   if (config_.event_idx)
     return need_event(load(*avail_event_, std::memory_order_relaxed), new_index, old_index);
   return !(load(used_header_[0], std::memory_order_relaxed) & kUsedNoNotify);
+}
+
+void SplitQueue::full_fence() const {
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (config_.device_fence) config_.device_fence();
 }
 
 std::uint16_t SplitQueue::used_index() const {
@@ -223,7 +228,7 @@ bool SplitQueue::enable_interrupts() {
   else
     store(avail_[0], 0, std::memory_order_relaxed);
   // The request must be visible before the used index is read again (see publish()).
-  std::atomic_thread_fence(std::memory_order_seq_cst);
+  full_fence();
   return has_used();
 }
 

@@ -161,6 +161,11 @@ class PacketDevice {
   virtual Result<std::size_t> send(std::span<const TxFrame> frames) = 0;
   // Collects transmit completions (calling tx_done) without sending.
   virtual Result<void> reclaim() = 0;
+  // Tells the device again about the buffers and frames it has, and looks for work
+  // whose interrupt did not come. For a consumer that has heard nothing for a while: a
+  // lost notification (QEMU's TCG before 8.1 elides guest fences) must not stall the
+  // device for good. Cheap, and harmless when nothing was lost.
+  virtual void renotify() {}
 
   virtual PacketDeviceStats stats() const = 0;
 

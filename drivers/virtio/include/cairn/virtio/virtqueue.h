@@ -57,6 +57,10 @@ struct QueueConfig {
   std::uint16_t size;            // a power of two, 1..32768
   bool event_idx = false;        // VIRTIO_F_EVENT_IDX was negotiated
   std::uint16_t indirect_max{};  // buffers per indirect table; 0: VIRTIO_F_INDIRECT_DESC off
+  // Where a store must be seen by the device before a load (the index before its wish,
+  // the wish before the index), a CPU fence is not always enough: this, when set, is
+  // called after it (see device_fence() in device.cpp).
+  void (*device_fence)() = nullptr;
 };
 
 class SplitQueue {
@@ -115,6 +119,7 @@ class SplitQueue {
   Error mark_broken(const char* why);
   std::uint16_t used_index() const;
   void set_used_event(std::uint16_t index);
+  void full_fence() const;
   void free_chain(std::uint16_t head);
 
   RingLayout layout_{};
