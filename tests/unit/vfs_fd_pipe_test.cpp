@@ -115,6 +115,39 @@ TEST(VfsPipe, NonblockingEofAndEpipe) {
   EXPECT_EQ(other.write->poll(nullptr) & kPollErr, kPollErr);
 }
 
+// readv on a blocking pipe holding exactly what the first buffer takes returns that
+// much: it must not wait for more to fill the second (a whole-vector transfer).
+TEST(VfsPipe, VectorsMoveInOneTransfer) {
+  PipeEnds ends = make_pipe(0, 64).value();
+  ASSERT_EQ(ends.write->write(bytes("0123456789")).value(), 10u);
+  char first[10], second[10];
+  IoBuffer in[] = {{first, sizeof first}, {nullptr, 0}, {second, sizeof second}};
+  EXPECT_EQ(ends.read->read_vector(in).value(), 10u);  // returns: nothing left to wait for
+  EXPECT_EQ(std::string(first, 10), "0123456789");
+  // Across buffers and around the ring's end (the head is at 10 of 64 now).
+  std::string data(60, ' ');
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>('a' + i % 26);
+  IoBuffer parts[] = {{data.data(), 7}, {data.data() + 7, 0}, {data.data() + 7, 53}};
+  EXPECT_EQ(ends.write->write_vector(parts).value(), 60u);
+  std::string got(60, '\0');
+  IoBuffer pieces[] = {{got.data(), 1}, {got.data() + 1, 58}, {got.data() + 59, 1}};
+  EXPECT_EQ(ends.read->read_vector(pieces).value(), 60u);
+  EXPECT_EQ(got, data);
+  // A non-blocking writev of up to PIPE_BUF bytes in all goes in whole or not at all.
+  PipeEnds small = make_pipe(O_NONBLOCK, 8192).value();
+  std::string fill(8192 - 100, 'f');
+  ASSERT_EQ(small.write->write(bytes(fill)).value(), fill.size());
+  std::string half(60, 'h');
+  IoBuffer two[] = {{half.data(), 60}, {half.data(), 60}};
+  EXPECT_EQ(error_of(small.write->write_vector(two)), EAGAIN);  // 120 > 100 free
+  int available = 0;
+  ASSERT_TRUE(small.read->ioctl(kIoctlFionread, &available).ok());
+  EXPECT_EQ(available, 8192 - 100);
+  // The wrong end.
+  EXPECT_EQ(error_of(small.read->write_vector(two)), EBADF);
+  EXPECT_EQ(error_of(small.write->read_vector(two)), EBADF);
+}
+
 class Recorder final : public PollWaiter {
  public:
   void notify(std::uint32_t events) override { seen |= events; }

@@ -14,6 +14,34 @@ Result<std::size_t> OpenFile::read(std::span<std::byte>) {
 Result<std::size_t> OpenFile::write(std::span<const std::byte>) {
   return Error(EINVAL, "file cannot be written");
 }
+Result<std::size_t> OpenFile::read_vector(std::span<const IoBuffer> buffers) {
+  std::size_t total = 0;
+  for (const IoBuffer& b : buffers) {
+    if (b.length == 0) continue;
+    auto n = read({static_cast<std::byte*>(b.base), b.length});
+    if (!n) {
+      if (total) break;
+      return n.error();
+    }
+    total += n.value();
+    if (n.value() < b.length) break;
+  }
+  return total;
+}
+Result<std::size_t> OpenFile::write_vector(std::span<const IoBuffer> buffers) {
+  std::size_t total = 0;
+  for (const IoBuffer& b : buffers) {
+    if (b.length == 0) continue;
+    auto n = write({static_cast<const std::byte*>(b.base), b.length});
+    if (!n) {
+      if (total) break;
+      return n.error();
+    }
+    total += n.value();
+    if (n.value() < b.length) break;
+  }
+  return total;
+}
 Result<std::size_t> OpenFile::pread(std::span<std::byte>, std::uint64_t) {
   return Error(ESPIPE, "file is not seekable");
 }

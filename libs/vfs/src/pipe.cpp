@@ -12,6 +12,51 @@ namespace {
 
 std::uint64_t next_pipe_ino = 1;
 
+std::size_t total_length(std::span<const IoBuffer> buffers) {
+  std::size_t total = 0;
+  for (const IoBuffer& b : buffers) total += b.length;
+  return total;
+}
+
+// A position in a list of buffers, copied into or out of piece by piece.
+class Cursor {
+ public:
+  explicit Cursor(std::span<const IoBuffer> buffers) : buffers_(buffers) {}
+  void copy_in(const std::byte* from, std::size_t n) {
+    step(n, [&](std::byte* at, std::size_t chunk) {
+      std::memcpy(at, from, chunk);
+      from += chunk;
+    });
+  }
+  void copy_out(std::byte* to, std::size_t n) {
+    step(n, [&](std::byte* at, std::size_t chunk) {
+      std::memcpy(to, at, chunk);
+      to += chunk;
+    });
+  }
+
+ private:
+  template <typename Copy>
+  void step(std::size_t n, Copy copy) {
+    while (n > 0) {
+      const IoBuffer& b = buffers_[index_];
+      std::size_t chunk = b.length - offset_;
+      if (chunk > n) chunk = n;
+      if (chunk) copy(static_cast<std::byte*>(b.base) + offset_, chunk);
+      n -= chunk;
+      offset_ += chunk;
+      if (offset_ == b.length) {
+        ++index_;
+        offset_ = 0;
+      }
+    }
+  }
+
+  std::span<const IoBuffer> buffers_;
+  std::size_t index_ = 0;
+  std::size_t offset_ = 0;
+};
+
 class Pipe final : public RefCounted {
  public:
   Pipe(std::byte* buffer, std::size_t capacity)
@@ -19,19 +64,24 @@ class Pipe final : public RefCounted {
         capacity_(capacity),
         ino_(__atomic_fetch_add(&next_pipe_ino, 1, __ATOMIC_RELAXED)) {}
 
-  Result<std::size_t> read(std::span<std::byte> out, bool nonblocking) {
-    if (out.empty()) return std::size_t{0};
+  // readv/writev move the whole vector under one lock: a read waits only until some data
+  // is there (never again between buffers), and a write of up to PIPE_BUF bytes in all
+  // goes in whole, as with Linux.
+  Result<std::size_t> read(std::span<const IoBuffer> out, bool nonblocking) {
+    const std::size_t wanted = total_length(out);
+    if (wanted == 0) return std::size_t{0};
     MutexLocker lock(lock_);
     while (count_ == 0) {
       if (writers_ == 0) return std::size_t{0};  // end of file
       if (nonblocking) return Error(EAGAIN, "pipe is empty");
       readable_.wait(lock_);
     }
-    std::size_t n = out.size() < count_ ? out.size() : count_;
+    const std::size_t n = wanted < count_ ? wanted : count_;
+    Cursor to{out};
     for (std::size_t done = 0; done < n;) {
       std::size_t chunk = capacity_ - head_;
       if (chunk > n - done) chunk = n - done;
-      std::memcpy(out.data() + done, buffer_ + head_, chunk);
+      to.copy_in(buffer_ + head_, chunk);
       head_ = (head_ + chunk) % capacity_;
       done += chunk;
     }
@@ -41,18 +91,20 @@ class Pipe final : public RefCounted {
     return n;
   }
 
-  Result<std::size_t> write(std::span<const std::byte> in, bool nonblocking) {
+  Result<std::size_t> write(std::span<const IoBuffer> in, bool nonblocking) {
+    const std::size_t total = total_length(in);
     MutexLocker lock(lock_);
     std::size_t done = 0;
+    Cursor from{in};
     // A write that fits in PIPE_BUF goes in whole or not at all.
-    bool atomic = in.size() <= kPipeAtomic;
-    while (done < in.size()) {
+    bool atomic = total <= kPipeAtomic;
+    while (done < total) {
       if (readers_ == 0) {
         if (done) return done;
         return Error(EPIPE, "no reader on the pipe");
       }
       std::size_t room = capacity_ - count_;
-      std::size_t wanted = in.size() - done;
+      std::size_t wanted = total - done;
       if (room == 0 || (atomic && room < wanted)) {
         if (nonblocking) {
           if (done) return done;
@@ -66,7 +118,7 @@ class Pipe final : public RefCounted {
       for (std::size_t copied = 0; copied < n;) {
         std::size_t chunk = capacity_ - tail;
         if (chunk > n - copied) chunk = n - copied;
-        std::memcpy(buffer_ + tail, in.data() + done + copied, chunk);
+        from.copy_out(buffer_ + tail, chunk);
         tail = (tail + chunk) % capacity_;
         copied += chunk;
       }
@@ -138,12 +190,20 @@ class PipeEnd final : public OpenFile {
   }
 
   Result<std::size_t> read(std::span<std::byte> buffer) override {
-    if (!reader_) return Error(EBADF, "write end of a pipe");
-    return pipe_->read(buffer, nonblocking());
+    const IoBuffer one{buffer.data(), buffer.size()};
+    return read_vector({&one, 1});
   }
   Result<std::size_t> write(std::span<const std::byte> data) override {
+    const IoBuffer one{const_cast<std::byte*>(data.data()), data.size()};
+    return write_vector({&one, 1});
+  }
+  Result<std::size_t> read_vector(std::span<const IoBuffer> buffers) override {
+    if (!reader_) return Error(EBADF, "write end of a pipe");
+    return pipe_->read(buffers, nonblocking());
+  }
+  Result<std::size_t> write_vector(std::span<const IoBuffer> buffers) override {
     if (reader_) return Error(EBADF, "read end of a pipe");
-    return pipe_->write(data, nonblocking());
+    return pipe_->write(buffers, nonblocking());
   }
   Result<int> ioctl(unsigned long request, void* argument) override {
     if (request != kIoctlFionread) return OpenFile::ioctl(request, argument);

@@ -4,6 +4,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 #include <cstdarg>
+#include <cstddef>
 
 #include <cairn/config.h>
 
@@ -45,6 +46,17 @@ ssize_t vector_io(int fd, const struct iovec* iov, int count, bool positioned, o
   if (positioned && offset < 0) return fail(Error(EINVAL, "negative offset"));
   auto file = get_fd(fd);
   if (!file) return fail(file.error());
+  if (!positioned) {
+    // The file decides (a socket moves the whole vector in one transfer).
+    static_assert(sizeof(IoBuffer) == sizeof(struct iovec) &&
+                  offsetof(IoBuffer, length) == offsetof(struct iovec, iov_len));
+    std::span<const IoBuffer> buffers{reinterpret_cast<const IoBuffer*>(iov),
+                                      static_cast<std::size_t>(count)};
+    if constexpr (kWrite)
+      return value_or_fail(file.value()->write_vector(buffers));
+    else
+      return value_or_fail(file.value()->read_vector(buffers));
+  }
   std::size_t total = 0;
   for (int i = 0; i < count; ++i) {
     if (iov[i].iov_len == 0) continue;

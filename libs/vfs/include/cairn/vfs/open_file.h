@@ -56,6 +56,12 @@ class PollQueue {
   PollWaiter* head_ = nullptr;
 };
 
+// One buffer of a scatter-gather transfer (readv/writev), laid out as struct iovec.
+struct IoBuffer {
+  void* base;
+  std::size_t length;
+};
+
 class OpenFile : public RefCounted {
  public:
   // `status_flags`: the access mode (O_RDONLY/O_WRONLY/O_RDWR) and O_APPEND, O_NONBLOCK.
@@ -64,6 +70,11 @@ class OpenFile : public RefCounted {
   // Reads or writes at the file's offset (streams: at their head or tail).
   virtual Result<std::size_t> read(std::span<std::byte> buffer);
   virtual Result<std::size_t> write(std::span<const std::byte> data);
+  // readv/writev at the file's offset. The default calls read()/write() per buffer and
+  // stops at the first short transfer; a stream that must not block once some data
+  // has moved (a socket) overrides them with one transfer.
+  virtual Result<std::size_t> read_vector(std::span<const IoBuffer> buffers);
+  virtual Result<std::size_t> write_vector(std::span<const IoBuffer> buffers);
   // At an explicit offset, leaving the file's offset alone. ESPIPE when not seekable.
   virtual Result<std::size_t> pread(std::span<std::byte> buffer, std::uint64_t offset);
   virtual Result<std::size_t> pwrite(std::span<const std::byte> data, std::uint64_t offset);
