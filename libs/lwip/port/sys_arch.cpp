@@ -118,6 +118,15 @@ void sys_mbox_free(sys_mbox_t* mbox) {
 
 void sys_mbox_post(sys_mbox_t* mbox, void* msg) { (*mbox)->mailbox.post(msg); }
 
+}  // extern "C"
+
+// Messages waiting: the socket layer's readiness (libs/lwip/src/socket_lwip.h).
+std::size_t cairn_lwip_mbox_count(sys_mbox_t* mbox) {
+  return sys_mbox_valid(mbox) ? (*mbox)->mailbox.size() : 0;
+}
+
+extern "C" {
+
 err_t sys_mbox_trypost(sys_mbox_t* mbox, void* msg) {
   return (*mbox)->mailbox.try_post(msg) ? ERR_OK : ERR_MEM;
 }

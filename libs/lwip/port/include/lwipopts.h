@@ -68,6 +68,9 @@
 #define LWIP_IPV6_AUTOCONFIG 1 /* SLAAC */
 #define LWIP_IPV6_MLD 1
 #define LWIP_IPV6_DHCP6 0
+/* Reassembly keeps its bookkeeping apart from the fragment header, which is too small
+   for it with 64-bit pointers (lwIP asserts this once the reassembly timer runs). */
+#define IPV6_FRAG_COPYHEADER 1
 #else
 #define LWIP_IPV6 0
 #endif
@@ -75,7 +78,8 @@
 #define LWIP_ETHERNET 1
 #define LWIP_ICMP 1
 #define LWIP_IGMP 1
-#define LWIP_RAW 0
+/* Raw IP pcbs: ICMP echo (ping) from applications and tests. */
+#define LWIP_RAW 1
 #define LWIP_UDP 1
 #define LWIP_TCP 1
 #define LWIP_DNS 1
@@ -84,6 +88,15 @@
    delay every DHCP lease by a second. */
 #define DHCP_DOES_ARP_CHECK 0
 #define LWIP_RANDOMIZE_INITIAL_LOCAL_PORTS 1
+/* Reassembly holds the fragments of one datagram of the largest size: 46 (65535 bytes
+   of IPv6 payload in 1448-byte fragments; a 65507-byte UDP datagram over IPv4 takes
+   45). lwIP's default of 10 silently drops every datagram above 14 KiB. lwIP wants the
+   pool to keep more than twice this many pbufs (IPv4 and IPv6 count apart). */
+#define IP_REASS_MAX_PBUFS CAIRN_LWIP_MAX(10, CAIRN_LWIP_MIN(46, PBUF_POOL_SIZE / 2 - 1))
+/* Fragmenting, each fragment holds a reference pbuf until the device has sent it
+   (zero-copy transmit): room for two largest datagrams in flight. lwIP's default of 15
+   fails sends above 21 KiB with ENOBUFS whenever the device lags behind the sender. */
+#define MEMP_NUM_FRAG_PBUF (2 * 46)
 
 /* --- TCP. --- */
 #define TCP_MSS CONFIG_NET_LWIP_TCP_MSS
@@ -135,6 +148,8 @@
 #ifdef CONFIG_DEBUG
 #define LWIP_STATS 1
 #define LWIP_STATS_DISPLAY 1
+#define MIB2_STATS 1       /* TCP retransmissions, among others */
+#define LWIP_STATS_LARGE 1 /* 32-bit counters: a benchmark overflows 16 bits */
 #else
 #define LWIP_STATS 0
 #endif

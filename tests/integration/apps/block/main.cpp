@@ -235,7 +235,7 @@ int test_async() {
   for (int i = 0; i < kRequests; ++i) {
     // Every 7th sector, backwards, so nothing is sequential.
     const std::uint64_t sector = static_cast<std::uint64_t>(kRequests - i) * 7;
-    segments[i] = {data + std::size_t{i} * size, size};
+    segments[i] = {data + static_cast<std::size_t>(i) * size, size};
     requests[i] = {block::Operation::kRead,
                    sector,
                    {&segments[i], 1},
@@ -252,7 +252,7 @@ int test_async() {
   bool ok = state.failed == 0;
   for (int i = 0; i < kRequests && ok; ++i) {
     const std::uint64_t sector = static_cast<std::uint64_t>(kRequests - i) * 7;
-    ok = check_pattern("async", data + std::size_t{i} * size, sector * size, size, 1);
+    ok = check_pattern("async", data + static_cast<std::size_t>(i) * size, sector * size, size, 1);
   }
   std::printf("block: %d asynchronous reads, %d failed, data %s\n", state.completed, state.failed,
               ok ? "ok" : "wrong");

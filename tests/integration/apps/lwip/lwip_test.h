@@ -38,3 +38,10 @@ int test_tcp_echo(void);
 int test_udp(void);
 int test_udp6(void);
 int test_udp_timeout(void);
+// netif.c: over a network card; argv[2...] are the subcommand's arguments.
+int test_addr(int argc, char** argv);
+int test_ping(int argc, char** argv);
+int test_udp_server(int argc, char** argv);
+int test_tcp_server(int argc, char** argv);
+int test_dns(int argc, char** argv);
+int test_slaac(int argc, char** argv);
