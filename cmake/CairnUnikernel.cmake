@@ -102,7 +102,20 @@ function(cairn_add_unikernel name)
   get_property(configured GLOBAL PROPERTY CAIRN_CONFIGURED)
   if(NOT configured)
     # An application's own build directory: configure Cairn for this app, then build it.
-    cairn_configure(FRAGMENTS ${arg_CONFIG} APP_KCONFIG ${arg_KCONFIG})
+    # -DCAIRN_CONFIG=<fragment;...> merges more fragments over the application's own
+    # (a debug build, say, without editing app.conf); relative to the application.
+    set(CAIRN_CONFIG "" CACHE STRING "Fragments merged over the application's (;-list)")
+    set(extra)
+    foreach(f IN LISTS CAIRN_CONFIG)
+      get_filename_component(f "${f}" ABSOLUTE BASE_DIR "${CMAKE_SOURCE_DIR}")
+      if(NOT EXISTS "${f}")
+        message(FATAL_ERROR "CAIRN_CONFIG: '${f}' does not exist")
+      endif()
+      list(APPEND extra "${f}")
+    endforeach()
+    cairn_configure(FRAGMENTS ${arg_CONFIG} ${extra} APP_KCONFIG ${arg_KCONFIG})
+    # Later images of this application compare their fragments with its own.
+    set_property(GLOBAL PROPERTY CAIRN_CONFIG_FRAGMENTS "${arg_CONFIG}")
     # "_cairn", not "cairn": the app may have added the checkout as "cairn" itself.
     add_subdirectory(${CAIRN_ROOT} ${CMAKE_BINARY_DIR}/_cairn)
     foreach(sym IN LISTS CAIRN_CONFIG_SYMBOLS)

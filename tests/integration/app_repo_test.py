@@ -5,9 +5,10 @@ boot_test.py -- or, with --configure-error, checks that configuring fails with a
 message matching the given pattern.
 
   app_repo_test.py --source APP_DIR --build BUILD_DIR [--configure-error REGEX]
-                   [boot_test.py options...] [-- app args]
-  app_repo_test.py --build-only --source APP_DIR --build BUILD_DIR
+                   [--config FRAGMENT] [boot_test.py options...] [-- app args]
+  app_repo_test.py --build-only --source APP_DIR --build BUILD_DIR [--config FRAGMENT]
 
+--config: a fragment merged over the app's own (-DCAIRN_CONFIG).
 --build-only: configure and build, no boot (a ctest fixture that other tests boot
 the image of: BUILD_DIR/<basename of APP_DIR>).
 """
@@ -27,7 +28,7 @@ def main():
     if build_only:
         argv.remove("--build-only")
     opts = {}
-    for key in ("--source", "--build", "--configure-error"):
+    for key in ("--source", "--build", "--configure-error", "--config"):
         if key in argv:
             i = argv.index(key)
             opts[key] = argv[i + 1]
@@ -36,6 +37,8 @@ def main():
     shutil.rmtree(build, ignore_errors=True)
     configure = ["cmake", "-S", source, "-B", build, "-G", "Ninja",
                  f"-DCairn_DIR={ROOT}/cmake", "--log-level=WARNING"]
+    if "--config" in opts:  # fragments over the app's own (configs/debug.conf, say)
+        configure.append(f"-DCAIRN_CONFIG={os.path.abspath(opts['--config'])}")
     print("$ " + " ".join(configure), flush=True)
     done = subprocess.run(configure, capture_output=True, text=True)
     output = done.stdout + done.stderr
