@@ -58,3 +58,36 @@ endforeach()
 # Neither a device nor RDRAND (QEMU's qemu64 CPU): every source fails with EIO.
 accept_test(entropy.none.microvm accept-entropy accept_entropy.py --mode none
             -- --machine microvm --cpu qemu64)
+
+# ---------------------------------------------------------------------------------------
+# [M7] networking: unseen socket programs in plain POSIX C (apps/accept-net-*), each
+# booted on QEMU user networking and driven from the host, only over 127.0.0.1 (ports
+# forwarded to the guest; the guest reaches the host's 127.0.0.1 as slirp's 10.0.2.2).
+# The drivers run the same main.c as a Linux process with --linux, which checks them.
+accept_app(accept-net-tcp-echo)
+accept_app(accept-net-udp)
+accept_app(accept-net-epoll)
+accept_app(accept-net-resolve)
+
+foreach(machine microvm q35)
+  # A thread per connection: 100 clients connected at once, all exchanging messages of
+  # up to 64 KiB at the same time, half-closes; no connection left, counts agree.
+  accept_test(net-tcp-echo.${machine} accept-net-tcp-echo accept_tcp_echo.py --clients 100
+              -- --machine ${machine} --timeout 120)
+  # recvfrom/sendto and recvmsg/sendmsg: 800 datagrams from 8 sockets at once, then
+  # fragmented ones up to 65507 bytes both ways.
+  accept_test(net-udp.${machine} accept-net-udp accept_udp.py -- --machine ${machine} --timeout 120)
+  # Edge-triggered epoll on one thread (and with EPOLLONESHOT re-arming): 100 clients
+  # pipelining, sending pieces, reading slowly, half-closing and resetting.
+  accept_test(net-epoll.${machine} accept-net-epoll accept_epoll.py
+              -- --machine ${machine} --timeout 120)
+  accept_test(net-epoll-oneshot.${machine} accept-net-epoll accept_epoll.py --oneshot
+              -- --machine ${machine} --timeout 120)
+  # getaddrinfo/gethostbyname against a DNS server on the host's 127.0.0.1:53 (one test
+  # at a time holds that port: RESOURCE_LOCK, shared with boot.lwip.dns.*; 77 when it
+  # cannot be had), then a connection to the name found.
+  accept_test(net-resolve.${machine} accept-net-resolve accept_resolve.py
+              -- --machine ${machine} --timeout 60)
+  set_tests_properties(accept.net-resolve.${machine} PROPERTIES RESOURCE_LOCK host_dns_port
+                       SKIP_RETURN_CODE 77)
+endforeach()
