@@ -88,9 +88,14 @@ bench: all
 	  cmake -S . -B $(TEST_BUILD) $(CMAKE_FLAGS) -DCAIRN_CONFIG="$(abspath configs/test.conf)"; \
 	fi
 	@cmake --build $(TEST_BUILD) --target blockbench fsbench -- --quiet
+	@if [ ! -f $(BUILD)-httpd/build.ninja ]; then \
+	  echo "==> Configuring $(BUILD)-httpd/ (the application repository examples/httpd)"; \
+	  cmake -S examples/httpd -B $(BUILD)-httpd $(CMAKE_FLAGS) -DCairn_DIR="$(abspath cmake)"; \
+	fi
+	@cmake --build $(BUILD)-httpd -- --quiet
 	@echo "==> Benchmarking (several minutes under TCG)"
 	@tools/bench/bench.py --build $(BUILD) --bench-build $(BUILD)-bench --tlsf-build $(BUILD)-bench-tlsf \
-	  --device-build $(TEST_BUILD)
+	  --device-build $(TEST_BUILD) --httpd-build $(BUILD)-httpd
 
 menuconfig defconfig olddefconfig savedefconfig: configure
 	@cmake --build $(BUILD) --target $@
@@ -101,4 +106,4 @@ clean:
 	done
 
 distclean:
-	rm -rf $(BUILD) $(TEST_BUILD) $(BUILD)-bench $(BUILD)-bench-tlsf
+	rm -rf $(BUILD) $(TEST_BUILD) $(BUILD)-bench $(BUILD)-bench-tlsf $(BUILD)-httpd

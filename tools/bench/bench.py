@@ -14,11 +14,16 @@ Prints, with the machine and QEMU version:
   - threads: thread create+join, yield switch, mutex hand-off and condvar round trip
     (tools/bench/threadbench), the same pthreads program in the guest and as a Linux
     process on one host CPU, as ratios; and how late 1/10/100 ms sleeps wake.
+  - HTTP: wrk against examples/httpd in an 8 MiB guest, as a Linux process and in a
+    Linux guest on the same QEMU settings (tools/bench/httpbench.py, linux_guest.py),
+    with --httpd-build; --only-http runs just that part.
 Every guest figure is measured under TCG (-cpu max), and under KVM too when a probe
 shows hardware KVM really runs guests here.
 
   bench.py --build BUILD --bench-build BENCH_BUILD --tlsf-build TLSF_BUILD
-           --device-build TEST_BUILD [--runs N]
+           --device-build TEST_BUILD [--httpd-build HTTPD_BUILD] [--runs N]
+           [--http-seconds S]
+  bench.py --only-http --httpd-build HTTPD_BUILD [--http-seconds S]
 """
 import argparse
 import os
@@ -294,18 +299,41 @@ def vfs_rates(build, accels):
             print("      ratio    " + " ".join(f"{guest[k] / host[k]:14.2f}x" for k in host))
 
 
+def http_wrk(httpd_build, accels, seconds=10):
+    """HTTP (M7): wrk against examples/httpd in the guest (8 MiB, user networking), the
+    same sources as a Linux process on the host, and in a Linux guest on the same QEMU
+    settings (tools/bench/httpbench.py, tools/bench/linux_guest.py)."""
+    sys.path.insert(0, HERE)
+    import httpbench  # noqa: E402
+    print(f"\nHTTP: wrk -t1 -c{httpbench.CONNECTIONS} -d{seconds}s --latency against "
+          f"examples/httpd ({seconds} s per figure; latency in ms; ratios this / base)")
+    print("  vhost-net: " + ("/dev/vhost-net exists, but " if os.path.exists("/dev/vhost-net")
+                             else "no /dev/vhost-net; and ") +
+          "QEMU user networking (slirp) cannot use it: not measured")
+    for line in httpbench.report(CAIRN, httpd_build, accels, seconds,
+                                 log=lambda text: print(f"  {text}", flush=True)):
+        print(f"  {line}", flush=True)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--build", required=True, help="build directory with the default configuration")
-    p.add_argument("--bench-build", required=True, help="build directory with configs/bench.conf")
-    p.add_argument("--tlsf-build", required=True, help="build directory with configs/bench-tlsf.conf")
-    p.add_argument("--device-build", required=True,
+    p.add_argument("--build", help="build directory with the default configuration")
+    p.add_argument("--bench-build", help="build directory with configs/bench.conf")
+    p.add_argument("--tlsf-build", help="build directory with configs/bench-tlsf.conf")
+    p.add_argument("--device-build",
                    help="build directory with configs/test.conf (the device drivers, 9p)")
+    p.add_argument("--httpd-build",
+                   help="build directory of the application repository examples/httpd")
     p.add_argument("--runs", type=int, default=15)
+    p.add_argument("--only-http", action="store_true",
+                   help="only the HTTP benchmark (needs only --httpd-build)")
+    p.add_argument("--http-seconds", type=int, default=10, help="wrk's duration per figure")
     args = p.parse_args()
-    hello = os.path.join(args.build, "examples", "hello", "hello")
-    hello_cxx = os.path.join(args.build, "examples", "hello-cxx", "hello-cxx")
-    timed_hello = os.path.join(args.bench_build, "examples", "hello", "hello")
+    needed = ["httpd_build"] if args.only_http else \
+        ["build", "bench_build", "tlsf_build", "device_build"]
+    missing = [n for n in needed if not getattr(args, n)]
+    if missing:
+        p.error("missing " + ", ".join("--" + n.replace("_", "-") for n in missing))
 
     m = machine_description()
     kvm = kvm_usable()
@@ -315,6 +343,12 @@ def main():
     print(f"  qemu    : {m['qemu']}")
     print(f"  kvm     : {'hardware KVM usable' if kvm else 'not usable here (TCG figures only)'}")
     print(f"  runs    : {args.runs} per figure (medians)")
+    if args.only_http:
+        http_wrk(args.httpd_build, accels, args.http_seconds)
+        return
+    hello = os.path.join(args.build, "examples", "hello", "hello")
+    hello_cxx = os.path.join(args.build, "examples", "hello-cxx", "hello-cxx")
+    timed_hello = os.path.join(args.bench_build, "examples", "hello", "hello")
 
     print("\nGuest boot time (TSC inside the guest, hello, median)")
     for accel in accels:
@@ -374,6 +408,10 @@ def main():
 
     # Files on ramfs (VFS work, M6).
     vfs_rates(args.build, accels)
+
+    # HTTP (M7): wrk against examples/httpd.
+    if args.httpd_build:
+        http_wrk(args.httpd_build, accels, args.http_seconds)
 
 
 if __name__ == "__main__":
