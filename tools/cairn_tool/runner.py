@@ -3,6 +3,7 @@
 Statuses: the program's N (0-126) decoded from QEMU's 2N+1 (127 is how the kernel
 reports a crash); 124 when --timeout stopped the VM; 130 when interrupted (Ctrl-C,
 SIGTERM); 2 when the tool or QEMU itself failed."""
+import ctypes
 import os
 import shlex
 import signal
@@ -53,7 +54,10 @@ def checked_image(path):
 def run_vm(command, timeout, exit_device):
     # QEMU gets a session of its own so that stopping it stops everything it started;
     # in exchange, a terminal's Ctrl-C and a SIGTERM reach only us, and we pass them on.
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, start_new_session=True)
+    # And it dies with us: whoever stops `cairn run` with SIGKILL (a test harness, a
+    # CI timeout) stops the VM too, instead of leaving QEMU running in its own session.
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, start_new_session=True,
+                               preexec_fn=_die_with_parent(os.getpid()))
     watch = _StderrWatch(process.stderr, os.path.basename(command[0]))
     watch.start()
     previous = {s: signal.signal(s, _interrupt) for s in (signal.SIGTERM, signal.SIGHUP)}
@@ -87,6 +91,22 @@ def decode_status(returncode, used_exit_device):
     if used_exit_device and returncode % 2 == 1:
         return (returncode - 1) // 2
     raise CairnError(f"QEMU failed with status {returncode}")
+
+
+def _die_with_parent(parent):
+    """A preexec_fn asking Linux to SIGKILL the child when its parent exits."""
+    def arrange():
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            return  # not Linux: the VM outlives a killed `cairn run`, as before
+        if os.getppid() != parent:
+            os._exit(1)  # the parent died before the request took effect
+    return arrange
+
+
+PR_SET_PDEATHSIG = 1
 
 
 def _interrupt(signum, frame):
