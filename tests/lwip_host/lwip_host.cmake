@@ -25,4 +25,4 @@ set(CAIRN_LWIP_HOST_SOURCES
   core/ipv6/ip6_frag.c core/ipv6/mld6.c core/ipv6/nd6.c
   netif/ethernet.c)
 list(TRANSFORM CAIRN_LWIP_HOST_SOURCES PREPEND ${_src}/)
-set(CAIRN_LWIP_HOST_INCLUDES ${CMAKE_CURRENT_LIST_DIR} ${_src}/include)
+set(CAIRN_LWIP_HOST_INCLUDES ${CMAKE_CURRENT_LIST_DIR} ${CAIRN_ROOT}/libs/lwip/port/hooks ${_src}/include)

@@ -49,4 +49,7 @@
 #define LWIP_STATS 1
 #define LWIP_STATS_DISPLAY 1 /* also gives every pool its name */
 
+/* Our hooks into lwIP (libs/lwip/port/hooks): a SYN reopening a TIME-WAIT connection. */
+#define LWIP_HOOK_FILENAME "cairn_lwip_hooks.h"
+
 #endif

@@ -15,7 +15,9 @@ if(CAIRN_LWIP_HOST_DIR)
   target_compile_options(cairn_lwip_host PRIVATE -fsanitize=address,undefined
                          -fno-sanitize-recover=all -fno-omit-frame-pointer -g -w)
   target_sources(cairn_unit_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/lwip/netif_device_test.cpp
+                                          ${CMAKE_CURRENT_SOURCE_DIR}/lwip/timewait_reopen_test.cpp
                                           ${CAIRN_ROOT}/tests/lwip_host/sys_host.cpp
-                                          ${CAIRN_ROOT}/libs/lwip/port/netif_device.cpp)
+                                          ${CAIRN_ROOT}/libs/lwip/port/netif_device.cpp
+                                          ${CAIRN_ROOT}/libs/lwip/port/timewait_reopen.cpp)
   target_link_libraries(cairn_unit_tests PRIVATE cairn_lwip_host)
 endif()

@@ -11,6 +11,7 @@
 #include "lwip/pbuf.h"
 #include "lwip/stats.h"
 #include "netif/ethernet.h"
+#include "timewait_reopen.h"
 
 namespace cairn::lwip {
 namespace {
@@ -107,6 +108,9 @@ void input_frame(DeviceNetif& dn, PacketBuffer* head) {
   if (copy) ++dn.rx_copied;
   LINK_STATS_INC(link.recv);
   if (dn.netif.input(p, &dn.netif) != ERR_OK) pbuf_free(p);
+  // A SYN that ended a TIME-WAIT connection goes through IP input again, now that
+  // lwIP's input path has returned, to reach the listener.
+  reinject_reopened_syns();
 }
 
 void tx_done(void* cookie, void* context) {

@@ -154,4 +154,7 @@
 #define LWIP_STATS 0
 #endif
 
+/* Our hooks into lwIP (libs/lwip/port/hooks): a SYN reopening a TIME-WAIT connection. */
+#define LWIP_HOOK_FILENAME "cairn_lwip_hooks.h"
+
 #endif
