@@ -15,8 +15,8 @@ struct tcp_hdr;
 struct pbuf;
 
 /* A SYN that reopens a connection held in TIME-WAIT (libs/lwip/port/timewait_reopen.h). */
-err_t cairn_lwip_tcp_inpacket(struct tcp_pcb* pcb, struct tcp_hdr* hdr, u16_t optlen,
-                              u16_t opt1len, u8_t* opt2, struct pbuf* p);
+err_t cairn_lwip_tcp_inpacket(struct tcp_pcb* pcb, struct tcp_hdr* hdr, u16_t optlen, u16_t opt1len,
+                              u8_t* opt2, struct pbuf* p);
 
 #ifdef __cplusplus
 }
